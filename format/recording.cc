@@ -1,0 +1,125 @@
+#include "format/recording.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+
+namespace evtape::format {
+namespace {
+
+bool IsDirectory(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+void AddStats(ReadStats* into, const ReadStats& s) {
+  into->frames += s.frames;
+  into->gaps += s.gaps;
+  into->chunks += s.chunks;
+  into->issues += s.issues;
+  into->bytes_dropped += s.bytes_dropped;
+  into->frames_lost += s.frames_lost;
+  into->frames_lost_unknown = into->frames_lost_unknown || s.frames_lost_unknown;
+  into->torn_tail = into->torn_tail || s.torn_tail;
+  into->corruption = into->corruption || s.corruption;
+}
+
+}  // namespace
+
+int64_t SegmentIndexOf(const std::string& name) {
+  std::string_view n = name;
+  if (n.size() > 5 && n.substr(n.size() - 5) == kOpenSuffix) n.remove_suffix(5);
+  if (n.size() != 10 || n.substr(6) != kSegmentSuffix) return -1;
+  int64_t v = 0;
+  for (char c : n.substr(0, 6)) {
+    if (c < '0' || c > '9') return -1;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+std::string SegmentPath(const std::string& dir, uint32_t index) {
+  char name[32];
+  std::snprintf(name, sizeof(name), "%06u%s", index, kSegmentSuffix);
+  return JoinPath(dir, name);
+}
+
+Result<std::vector<std::string>> ListSegments(FileSystem* fs, const std::string& path) {
+  if (!IsDirectory(path)) {
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) return Status::NotFound(path + ": no such file or directory");
+    return std::vector<std::string>{path};
+  }
+  EVTAPE_ASSIGN_OR_RETURN(auto names, fs->ListDir(path));
+  std::vector<std::pair<int64_t, std::string>> found;
+  for (const auto& name : names) {
+    int64_t idx = SegmentIndexOf(name);
+    if (idx >= 0) found.emplace_back(idx, name);
+  }
+  if (found.empty()) return Status::InvalidArgument(path + ": no evtape segments in directory");
+  std::stable_sort(found.begin(), found.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::string> out;
+  for (const auto& [idx, name] : found) out.push_back(JoinPath(path, name));
+  return out;
+}
+
+Result<std::vector<std::string>> ListSegments(FileSystem* fs,
+                                              const std::vector<std::string>& paths) {
+  std::vector<std::string> out;
+  for (const auto& p : paths) {
+    EVTAPE_ASSIGN_OR_RETURN(auto segs, ListSegments(fs, p));
+    out.insert(out.end(), segs.begin(), segs.end());
+  }
+  return out;
+}
+
+Result<DirState> InspectDir(FileSystem* fs, const std::string& dir) {
+  struct stat st;
+  if (::stat(dir.c_str(), &st) != 0) return DirState::kMissing;
+  if (!S_ISDIR(st.st_mode)) return DirState::kOther;
+  EVTAPE_ASSIGN_OR_RETURN(auto names, fs->ListDir(dir));
+  if (names.empty()) return DirState::kEmpty;
+  for (const auto& n : names) {
+    if (SegmentIndexOf(n) < 0) return DirState::kOther;
+  }
+  return DirState::kRecording;
+}
+
+Result<uint32_t> NextSegmentIndex(FileSystem* fs, const std::string& dir) {
+  EVTAPE_ASSIGN_OR_RETURN(DirState state, InspectDir(fs, dir));
+  if (state != DirState::kRecording) return 1u;
+  EVTAPE_ASSIGN_OR_RETURN(auto names, fs->ListDir(dir));
+  int64_t max = 0;
+  for (const auto& n : names) max = std::max(max, SegmentIndexOf(n));
+  if (max >= 999999) return Status::InvalidArgument(dir + ": segment index space exhausted");
+  return static_cast<uint32_t>(max + 1);
+}
+
+Result<std::unique_ptr<RecordingReader>> RecordingReader::Open(
+    FileSystem* fs, const std::vector<std::string>& inputs, const ReaderOptions& options) {
+  EVTAPE_ASSIGN_OR_RETURN(auto segments, ListSegments(fs, inputs));
+  return std::unique_ptr<RecordingReader>(new RecordingReader(fs, std::move(segments), options));
+}
+
+Result<bool> RecordingReader::Next(Entry* entry) {
+  while (true) {
+    if (reader_) {
+      EVTAPE_ASSIGN_OR_RETURN(bool more, reader_->Next(entry));
+      if (more) return true;
+      AddStats(&done_stats_, reader_->stats());
+      reader_.reset();
+    }
+    if (next_segment_ >= segments_.size()) return false;
+    EVTAPE_ASSIGN_OR_RETURN(reader_,
+                            SegmentReader::Open(fs_, segments_[next_segment_++], options_));
+  }
+}
+
+ReadStats RecordingReader::stats() const {
+  ReadStats s = done_stats_;
+  if (reader_) AddStats(&s, reader_->stats());
+  return s;
+}
+
+}  // namespace evtape::format

@@ -1,0 +1,134 @@
+#include "format/records.h"
+
+#include <cstring>
+
+#include "format/coding.h"
+#include "format/crc32c.h"
+
+namespace evtape::format {
+
+using coding::DecodeFixed32;
+using coding::DecodeFixed64;
+using coding::PutFixed32;
+using coding::PutFixed64;
+
+void AppendRecord(std::string* dst, RecordType type, std::string_view body,
+                  uint32_t frame_count, uint64_t first_seq, uint64_t frames_before) {
+  size_t start = dst->size();
+  PutFixed32(dst, kRecordMagic);
+  dst->push_back(static_cast<char>(type));
+  dst->push_back(0);                   // flags
+  dst->append(2, '\0');                // reserved
+  PutFixed32(dst, static_cast<uint32_t>(body.size()));
+  PutFixed32(dst, frame_count);
+  PutFixed64(dst, first_seq);
+  PutFixed64(dst, frames_before);
+  PutFixed32(dst, crc32c::Mask(crc32c::Value(body.data(), body.size())));
+  PutFixed32(dst, crc32c::Mask(crc32c::Value(dst->data() + start, 36)));
+  dst->append(body);
+}
+
+bool ParseRecordHeader(const char* p, RecordHeader* out) {
+  if (DecodeFixed32(p) != kRecordMagic) return false;
+  if (crc32c::Unmask(DecodeFixed32(p + 36)) != crc32c::Value(p, 36)) return false;
+  out->type = static_cast<uint8_t>(p[4]);
+  out->flags = static_cast<uint8_t>(p[5]);
+  out->body_len = DecodeFixed32(p + 8);
+  out->frame_count = DecodeFixed32(p + 12);
+  out->first_seq = DecodeFixed64(p + 16);
+  out->frames_before = DecodeFixed64(p + 24);
+  out->body_crc = DecodeFixed32(p + 32);
+  return true;
+}
+
+bool BodyCrcMatches(const RecordHeader& h, std::string_view body) {
+  return crc32c::Unmask(h.body_crc) == crc32c::Value(body.data(), body.size());
+}
+
+std::string EncodeFileHeader() {
+  std::string s(kFileMagic, sizeof(kFileMagic));
+  PutFixed32(&s, kFormatVersion);
+  PutFixed32(&s, crc32c::Mask(crc32c::Value(s.data(), 12)));
+  return s;
+}
+
+std::string CheckFileHeader(std::string_view b, bool* unsupported) {
+  *unsupported = false;
+  if (b.size() < kFileHeaderSize || std::memcmp(b.data(), kFileMagic, 8) != 0) {
+    return "not an evtape segment (bad magic)";
+  }
+  if (crc32c::Unmask(DecodeFixed32(b.data() + 12)) != crc32c::Value(b.data(), 12)) {
+    return "segment file header checksum mismatch";
+  }
+  uint32_t version = DecodeFixed32(b.data() + 8);
+  if (version != kFormatVersion) {
+    *unsupported = true;
+    return "unsupported segment format version " + std::to_string(version) +
+           " (this evtape reads version " + std::to_string(kFormatVersion) + ")";
+  }
+  return "";
+}
+
+std::string EncodeGapBody(const Gap& g) {
+  std::string s;
+  s.push_back(static_cast<char>(g.reason));
+  s.push_back(static_cast<char>(g.count ? kGapCountKnown : 0));
+  s.append(6, '\0');
+  PutFixed64(&s, static_cast<uint64_t>(g.start_ns));
+  PutFixed64(&s, static_cast<uint64_t>(g.end_ns));
+  PutFixed64(&s, g.count.value_or(0));
+  PutFixed64(&s, g.after_seq);
+  std::string_view detail = std::string_view(g.detail).substr(0, kMaxGapDetail);
+  coding::PutVarint64(&s, detail.size());
+  s.append(detail);
+  return s;
+}
+
+std::optional<Gap> DecodeGapBody(std::string_view body) {
+  if (body.size() < kGapFixedSize) return std::nullopt;
+  const char* p = body.data();
+  Gap g;
+  g.reason = static_cast<GapReason>(static_cast<uint8_t>(p[0]));
+  bool known = (static_cast<uint8_t>(p[1]) & kGapCountKnown) != 0;
+  g.start_ns = static_cast<int64_t>(DecodeFixed64(p + 8));
+  g.end_ns = static_cast<int64_t>(DecodeFixed64(p + 16));
+  uint64_t count = DecodeFixed64(p + 24);
+  if (known) g.count = count;
+  g.after_seq = DecodeFixed64(p + 32);
+  coding::Decoder d(p + kGapFixedSize, p + body.size());
+  std::string_view detail;
+  if (!d.GetLengthPrefixed(&detail) || detail.size() > kMaxGapDetail || d.remaining() != 0) {
+    return std::nullopt;
+  }
+  g.detail = std::string(detail);
+  return g;
+}
+
+std::string EncodeMetadataBody(const Metadata& m) { return MetadataToJson(m).dump(); }
+
+std::optional<Metadata> DecodeMetadataBody(std::string_view body) {
+  auto j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return std::nullopt;
+  return MetadataFromJson(j);
+}
+
+std::string EncodeTrailer(uint64_t footer_offset) {
+  std::string s;
+  PutFixed64(&s, footer_offset);
+  PutFixed32(&s, 0);
+  PutFixed32(&s, crc32c::Mask(crc32c::Value(s.data(), 12)));
+  s.append(kTrailerMagic, sizeof(kTrailerMagic));
+  return s;
+}
+
+std::optional<uint64_t> DecodeTrailer(std::string_view b) {
+  if (b.size() != kTrailerSize || std::memcmp(b.data() + 16, kTrailerMagic, 8) != 0) {
+    return std::nullopt;
+  }
+  if (crc32c::Unmask(DecodeFixed32(b.data() + 12)) != crc32c::Value(b.data(), 12)) {
+    return std::nullopt;
+  }
+  return DecodeFixed64(b.data());
+}
+
+}  // namespace evtape::format

@@ -1,0 +1,64 @@
+// Layout constants of the evtape segment format, shared by the writer and the reader.
+// format/FORMAT.md is the specification; change the two together.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace evtape::format {
+
+// File header: magic[8] | version u32 | masked crc32c(bytes 0..11) u32.
+inline constexpr char kFileMagic[8] = {'\x89', 'E', 'V', 'T', 'A', 'P', 'E', '\n'};
+inline constexpr size_t kFileHeaderSize = 16;
+inline constexpr uint32_t kFormatVersion = 1;
+
+// Record header: magic u32 | type u8 | flags u8 | reserved u16 | body_len u32 |
+// frame_count u32 | first_seq u64 | frames_before u64 | body_crc u32 |
+// header_crc u32 (over bytes 0..35). frame_count, first_seq and frames_before (the number of
+// frames in the segment's earlier chunks) are zero except in chunk records; they let a reader
+// count exactly the frames it could not read, whatever the sequence numbers are.
+inline constexpr uint32_t kRecordMagic = 0x1a525645;  // bytes "EVR\x1a"
+inline constexpr size_t kRecordHeaderSize = 40;
+
+enum class RecordType : uint8_t {
+  kMetadata = 1,
+  kChunk = 2,
+  kGap = 3,
+  kFooter = 4,
+};
+// Types with this bit set may be skipped by readers that do not know them (RocksDB's
+// kRecordTypeSafeIgnoreMask idea); unknown types without it are refused as unsupported.
+inline constexpr uint8_t kSafeIgnoreBit = 0x80;
+
+// Chunk body header: codec u8 | reserved[3] | raw_len u32 | raw_crc u32 | reserved u32 |
+// last_seq u64 | first_time_ns i64 | last_time_ns i64, then the stored (compressed) bytes.
+inline constexpr size_t kChunkHeaderSize = 40;
+enum class Codec : uint8_t { kNone = 0, kZstd = 1 };
+
+// Gap body: reason u8 | flags u8 | reserved[6] | start_ns i64 | end_ns i64 | count u64 |
+// after_seq u64 | varint detail_len | detail.
+inline constexpr size_t kGapFixedSize = 40;
+inline constexpr uint8_t kGapCountKnown = 0x01;
+inline constexpr size_t kMaxGapDetail = 4096;
+
+// Trailer after the footer record of a sealed segment:
+// footer_offset u64 | reserved u32 | masked crc32c(bytes 0..11) u32 | magic[8].
+inline constexpr char kTrailerMagic[8] = {'E', 'V', 'T', 'A', 'P', 'E', 'N', 'D'};
+inline constexpr size_t kTrailerSize = 24;
+
+// Caps checked before anything is allocated. A frame's payload may be up to 64 MiB; a chunk
+// holds at least one frame plus its subject, reply and header block.
+inline constexpr uint64_t kMaxPayloadBytes = 64ull << 20;
+inline constexpr uint64_t kMaxFrameFieldBytes = 1ull << 20;  // subject, reply, header block
+inline constexpr uint64_t kMaxChunkRawBytes = kMaxPayloadBytes + 4 * kMaxFrameFieldBytes;
+inline constexpr uint64_t kMaxRecordBodyBytes = kMaxChunkRawBytes + (kMaxChunkRawBytes >> 7) +
+                                                 (1ull << 20);  // >= ZSTD_compressBound
+inline constexpr uint64_t kMaxMetadataBytes = 1ull << 20;
+inline constexpr uint64_t kMaxFooterBytes = 64ull << 20;
+inline constexpr uint32_t kMaxFramesPerChunk = 1u << 24;
+
+// Segment file names: NNNNNN.seg (sealed), NNNNNN.seg.open (being written or crashed).
+inline constexpr const char* kSegmentSuffix = ".seg";
+inline constexpr const char* kOpenSuffix = ".open";
+
+}  // namespace evtape::format

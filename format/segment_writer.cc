@@ -1,0 +1,148 @@
+#include "format/segment_writer.h"
+
+#include "format/segment_format.h"
+
+namespace evtape::format {
+
+Result<std::unique_ptr<SegmentWriter>> SegmentWriter::Create(FileSystem* fs, std::string path,
+                                                             const Metadata& metadata,
+                                                             const WriterOptions& options) {
+  std::string open_path = path + kOpenSuffix;
+  std::string meta = EncodeMetadataBody(metadata);
+  if (meta.size() > kMaxMetadataBytes) {
+    return Status::InvalidArgument(path + ": metadata larger than 1 MiB");
+  }
+  EVTAPE_ASSIGN_OR_RETURN(auto file, fs->NewWritableFile(open_path));
+  std::unique_ptr<SegmentWriter> w(
+      new SegmentWriter(fs, std::move(path), std::move(file), metadata, options));
+  std::string head = EncodeFileHeader();
+  AppendRecord(&head, RecordType::kMetadata, meta);
+  EVTAPE_RETURN_IF_ERROR(w->Write(head));
+  return w;
+}
+
+SegmentWriter::SegmentWriter(FileSystem* fs, std::string path, std::unique_ptr<WritableFile> file,
+                             const Metadata& metadata, const WriterOptions& options)
+    : fs_(fs),
+      path_(std::move(path)),
+      open_path_(path_ + kOpenSuffix),
+      file_(std::move(file)),
+      options_(options),
+      min_seq_(metadata.first_seq),
+      encoder_(options.zstd_level) {}
+
+SegmentWriter::~SegmentWriter() = default;
+
+Status SegmentWriter::Fail(Status s) {
+  if (status_.ok()) status_ = std::move(s);
+  return status_;
+}
+
+Status SegmentWriter::Write(const std::string& bytes) {
+  if (!status_.ok()) return status_;
+  if (Status s = file_->Append(bytes); !s.ok()) return Fail(std::move(s));
+  stats_.file_bytes += bytes.size();
+  return Status::Ok();
+}
+
+Status SegmentWriter::Add(const FrameView& f) {
+  if (!status_.ok()) return status_;
+  if (sealed_) return Status::InvalidArgument(path_ + ": segment is sealed");
+  if (f.seq < min_seq_ || (stats_.frames > 0 && f.seq <= stats_.last_seq)) {
+    return Status::InvalidArgument(path_ + ": frame seq " + std::to_string(f.seq) +
+                                   " does not increase");
+  }
+  if (f.payload.size() > kMaxPayloadBytes || f.subject.size() > kMaxFrameFieldBytes ||
+      f.reply.size() > kMaxFrameFieldBytes || f.headers.size() > kMaxFrameFieldBytes) {
+    return Status::InvalidArgument(path_ + ": frame " + std::to_string(f.seq) +
+                                   " exceeds the format's size limits");
+  }
+  // Keep every chunk under the reader's cap: close the open chunk before a frame that would
+  // push it over.
+  if (!encoder_.empty() &&
+      encoder_.raw_size() + f.RawSize() + 64 > kMaxChunkRawBytes) {
+    EVTAPE_RETURN_IF_ERROR(Flush());
+  }
+  if (stats_.frames == 0) stats_.first_time_ns = f.time_ns;
+  stats_.frames++;
+  stats_.raw_bytes += f.RawSize();
+  stats_.last_time_ns = f.time_ns;
+  stats_.last_seq = f.seq;
+  CountSubject(f.subject, f.RawSize());
+  encoder_.Add(f);
+  if (encoder_.raw_size() >= options_.chunk_bytes) return Flush();
+  return Status::Ok();
+}
+
+void SegmentWriter::CountSubject(std::string_view subject, size_t raw) {
+  auto it = subjects_.find(subject);
+  if (it == subjects_.end()) {
+    if (subjects_.size() >= options_.max_tracked_subjects) {
+      footer_.subjects_truncated = true;
+      return;
+    }
+    it = subjects_.emplace(std::string(subject), SubjectStats{}).first;
+  }
+  it->second.frames++;
+  it->second.raw_bytes += raw;
+}
+
+Status SegmentWriter::Flush() {
+  if (!status_.ok()) return status_;
+  if (encoder_.empty()) return Status::Ok();
+  ChunkSummary sum = encoder_.summary();
+  if (Status s = encoder_.Finish(&body_); !s.ok()) return Fail(std::move(s));
+  record_.clear();
+  AppendRecord(&record_, RecordType::kChunk, body_, sum.frame_count, sum.first_seq,
+               stats_.frames - sum.frame_count);
+  ChunkIndexEntry entry{stats_.file_bytes, record_.size(), sum.raw_bytes,   sum.first_seq,
+                        sum.frame_count,   sum.first_time_ns, sum.last_time_ns};
+  EVTAPE_RETURN_IF_ERROR(Write(record_));
+  footer_.chunks.push_back(entry);
+  stats_.chunks++;
+  return Status::Ok();
+}
+
+Status SegmentWriter::AddGap(const Gap& gap) {
+  EVTAPE_RETURN_IF_ERROR(Flush());
+  record_.clear();
+  AppendRecord(&record_, RecordType::kGap, EncodeGapBody(gap));
+  EVTAPE_RETURN_IF_ERROR(Write(record_));
+  footer_.gaps.push_back(gap);
+  footer_.gaps.back().detail.resize(std::min(gap.detail.size(), kMaxGapDetail));
+  stats_.gaps++;
+  return Status::Ok();
+}
+
+Status SegmentWriter::Sync() {
+  EVTAPE_RETURN_IF_ERROR(Flush());
+  if (Status s = file_->Sync(); !s.ok()) return Fail(std::move(s));
+  return Status::Ok();
+}
+
+Status SegmentWriter::Seal(const nlohmann::json& extra) {
+  if (sealed_) return Status::Ok();
+  EVTAPE_RETURN_IF_ERROR(Flush());
+  footer_.frames = stats_.frames;
+  footer_.first_seq = stats_.frames ? encoder_.summary().first_seq : 0;
+  if (!footer_.chunks.empty()) footer_.first_seq = footer_.chunks.front().first_seq;
+  footer_.last_seq = stats_.last_seq;
+  footer_.first_time_ns = stats_.first_time_ns;
+  footer_.last_time_ns = stats_.last_time_ns;
+  footer_.raw_bytes = stats_.raw_bytes;
+  footer_.subjects.assign(subjects_.begin(), subjects_.end());
+  footer_.extra = extra.is_object() ? extra : nlohmann::json::object();
+  uint64_t footer_offset = stats_.file_bytes;
+  record_.clear();
+  AppendRecord(&record_, RecordType::kFooter, EncodeFooterBody(footer_));
+  record_ += EncodeTrailer(footer_offset);
+  EVTAPE_RETURN_IF_ERROR(Write(record_));
+  if (Status s = file_->Sync(); !s.ok()) return Fail(std::move(s));
+  if (Status s = file_->Close(); !s.ok()) return Fail(std::move(s));
+  if (Status s = fs_->Rename(open_path_, path_); !s.ok()) return Fail(std::move(s));
+  if (Status s = fs_->SyncDir(DirName(path_)); !s.ok()) return Fail(std::move(s));
+  sealed_ = true;
+  return Status::Ok();
+}
+
+}  // namespace evtape::format

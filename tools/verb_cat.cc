@@ -1,0 +1,13 @@
+// Placeholder until the verb's issue lands.
+#include <iostream>
+
+#include "tools/verbs.h"
+
+namespace evtape::cli {
+
+int RunCat(const Args& /*args*/) {
+  std::cerr << "evtape cat: not implemented yet\n";
+  return 1;
+}
+
+}  // namespace evtape::cli

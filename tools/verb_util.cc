@@ -1,0 +1,57 @@
+#include "tools/verb_util.h"
+
+#include <unistd.h>
+
+#include <iostream>
+
+namespace evtape::cli {
+
+int UsageError(const VerbHelp& help, const std::string& message) {
+  std::cerr << "evtape " << help.name << ": " << message << " (see 'evtape " << help.name
+            << " --help')\n";
+  return kExitUsage;
+}
+
+int RuntimeError(const VerbHelp& help, const std::string& message) {
+  std::cerr << "evtape " << help.name << ": " << message << "\n";
+  return kExitFailure;
+}
+
+void Warn(const VerbHelp& help, const std::string& message) {
+  std::cerr << "evtape " << help.name << ": warning: " << message << "\n";
+}
+
+void PrintHelp(const VerbHelp& help, const po::options_description& options) {
+  std::cout << "Usage: " << help.synopsis << "\n\n" << help.summary << "\n\n" << options;
+  if (*help.details != '\0') std::cout << "\n" << help.details << "\n";
+  if (*help.examples != '\0') std::cout << "\nExamples:\n" << help.examples << "\n";
+}
+
+std::optional<int> ParseArgs(const VerbHelp& help, const po::options_description& options,
+                             const po::positional_options_description& positional,
+                             const std::vector<std::string>& args, po::variables_map* vm) {
+  po::options_description all(options);
+  all.add_options()("help,h", "show this help and exit");
+  try {
+    po::store(po::command_line_parser(args)
+                  .options(all)
+                  .positional(positional)
+                  .style(po::command_line_style::unix_style ^
+                         po::command_line_style::allow_guessing)
+                  .run(),
+              *vm);
+    if (vm->count("help") != 0) {
+      PrintHelp(help, all);
+      return kExitOk;
+    }
+    po::notify(*vm);
+  } catch (const po::error& e) {
+    return UsageError(help, e.what());
+  }
+  return std::nullopt;
+}
+
+bool StdoutIsTty() { return ::isatty(STDOUT_FILENO) == 1; }
+bool StderrIsTty() { return ::isatty(STDERR_FILENO) == 1; }
+
+}  // namespace evtape::cli
