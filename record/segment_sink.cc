@@ -1,0 +1,137 @@
+#include "record/segment_sink.h"
+
+#include <time.h>
+
+#include <algorithm>
+
+#include "format/recording.h"
+
+namespace evtape::record {
+namespace {
+
+int64_t Now(clockid_t clock) {
+  timespec ts{};
+  clock_gettime(clock, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+}  // namespace
+
+SegmentSink::SegmentSink(FileSystem* fs, SinkOptions options, SinkCounters* counters)
+    : fs_(fs),
+      options_(std::move(options)),
+      counters_(counters),
+      next_index_(options_.first_index),
+      next_seq_(options_.first_seq) {
+  writer_options_.zstd_level = options_.zstd_level;
+  // Small segment limits need small chunks, or a segment overshoots by a whole chunk.
+  writer_options_.chunk_bytes = static_cast<size_t>(
+      std::clamp<uint64_t>(options_.max_segment_bytes / 8, 16u << 10, 1u << 20));
+}
+
+SegmentSink::~SegmentSink() = default;
+
+const std::string& SegmentSink::current_path() const {
+  static const std::string kNone;
+  return writer_ ? writer_->path() : kNone;
+}
+
+Status SegmentSink::Open() {
+  if (!status_.ok()) return status_;
+  if (!writer_) status_ = OpenSegment(Now(CLOCK_MONOTONIC));
+  return status_;
+}
+
+Status SegmentSink::OpenSegment(int64_t mono_ns) {
+  format::Metadata md = options_.base;
+  md.segment_index = next_index_;
+  md.first_seq = next_seq_;
+  md.created_ns = Now(CLOCK_REALTIME);
+  std::string path = format::SegmentPath(options_.dir, next_index_);
+  EVTAPE_ASSIGN_OR_RETURN(writer_, format::SegmentWriter::Create(fs_, path, md, writer_options_));
+  ++next_index_;
+  segment_start_mono_ = mono_ns;
+  counters_->segments.fetch_add(1, std::memory_order_relaxed);
+#ifdef EVTAPE_RECORD_HAS_FOOTER_STATS
+  footer_stats_ = std::make_unique<FooterStats>();
+#endif
+  return Status::Ok();
+}
+
+Status SegmentSink::Seal() {
+  nlohmann::json extra = nlohmann::json::object();
+#ifdef EVTAPE_RECORD_HAS_FOOTER_STATS
+  if (footer_stats_) extra = footer_stats_->ToJson();
+#endif
+  Status s = writer_->Seal(extra);
+  sealed_stored_bytes_ += writer_->stats().file_bytes;
+  counters_->stored_bytes.store(sealed_stored_bytes_, std::memory_order_relaxed);
+  writer_.reset();
+  return s;
+}
+
+Status SegmentSink::AddFrame(format::FrameView frame) {
+  if (!status_.ok()) return status_;
+  if (!writer_) {
+    status_ = OpenSegment(frame.mono_ns);
+    if (!status_.ok()) return status_;
+  }
+  if (writer_->stats().frames > 0 &&
+      frame.mono_ns - segment_start_mono_ >= options_.max_segment_duration_ns) {
+    status_ = Seal();
+    if (status_.ok()) status_ = OpenSegment(frame.mono_ns);
+    if (!status_.ok()) return status_;
+  }
+  frame.seq = next_seq_;
+  Status s = writer_->Add(frame);
+  if (!s.ok()) {
+    status_ = writer_->status();  // sticky failure; a refused frame alone is not
+    return s;
+  }
+  ++next_seq_;
+#ifdef EVTAPE_RECORD_HAS_FOOTER_STATS
+  footer_stats_->Add(frame);
+#endif
+  counters_->frames.fetch_add(1, std::memory_order_relaxed);
+  counters_->raw_bytes.fetch_add(frame.RawSize(), std::memory_order_relaxed);
+  counters_->stored_bytes.store(sealed_stored_bytes_ + writer_->stats().file_bytes,
+                                std::memory_order_relaxed);
+  if (writer_->stats().file_bytes >= options_.max_segment_bytes) status_ = Seal();
+  return status_;
+}
+
+Status SegmentSink::AddGap(format::Gap gap) {
+  if (!status_.ok()) return status_;
+  if (!writer_) {
+    status_ = OpenSegment(Now(CLOCK_MONOTONIC));
+    if (!status_.ok()) return status_;
+  }
+  gap.after_seq = next_seq_ - 1;
+  if (gap.detail.size() > format::kMaxGapDetail) gap.detail.resize(format::kMaxGapDetail);
+  status_ = writer_->AddGap(gap);
+  if (status_.ok()) {
+    counters_->gaps.fetch_add(1, std::memory_order_relaxed);
+    if (gap.count) counters_->lost_in_gaps.fetch_add(*gap.count, std::memory_order_relaxed);
+    counters_->stored_bytes.store(sealed_stored_bytes_ + writer_->stats().file_bytes,
+                                  std::memory_order_relaxed);
+  }
+  return status_;
+}
+
+Status SegmentSink::Tick() {
+  if (!status_.ok() || !writer_) return status_;
+  status_ = options_.fsync == FsyncPolicy::kInterval ? writer_->Sync() : writer_->Flush();
+  if (status_.ok()) {
+    counters_->stored_bytes.store(sealed_stored_bytes_ + writer_->stats().file_bytes,
+                                  std::memory_order_relaxed);
+  }
+  return status_;
+}
+
+Status SegmentSink::Close() {
+  if (!status_.ok()) return status_;
+  if (writer_) status_ = Seal();
+  return status_;
+}
+
+}  // namespace evtape::record

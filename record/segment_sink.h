@@ -1,0 +1,87 @@
+// SegmentSink: the writer thread's view of a recording directory. Owns the open
+// format::SegmentWriter, numbers frames (recording-wide seq), rotates segments by size and age,
+// applies the flush/fsync policy and collects the footer statistics.
+//
+// Not thread-safe: one thread (the recorder's writer thread) owns a sink. Errors are sticky
+// (they come from the SegmentWriter): after a failure every call returns it.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "format/file.h"
+#include "format/segment_writer.h"
+#include "format/types.h"
+
+#if __has_include("common/footer_stats.h")
+#include "common/footer_stats.h"
+#define EVTAPE_RECORD_HAS_FOOTER_STATS 1
+#endif
+
+namespace evtape::record {
+
+enum class FsyncPolicy {
+  kNever,     // never fdatasync explicitly (sealing a segment still syncs it)
+  kSegment,   // fdatasync when a segment is sealed (default)
+  kInterval,  // also fdatasync at every flush interval
+};
+
+struct SinkOptions {
+  std::string dir;
+  format::Metadata base;  // recording_id, tool, source, subscriptions, host, extra
+  uint32_t first_index = 1;
+  uint64_t first_seq = 1;
+  uint64_t max_segment_bytes = 256ull << 20;          // stored bytes
+  int64_t max_segment_duration_ns = 3600'000'000'000;  // by receive time (monotonic)
+  FsyncPolicy fsync = FsyncPolicy::kSegment;
+  int zstd_level = 1;
+};
+
+// Totals over all segments this sink wrote; readable from other threads.
+struct SinkCounters {
+  std::atomic<uint64_t> frames{0}, raw_bytes{0}, stored_bytes{0}, segments{0}, gaps{0};
+  std::atomic<uint64_t> lost_in_gaps{0};  // sum of the known gap counts
+};
+
+class SegmentSink {
+ public:
+  SegmentSink(FileSystem* fs, SinkOptions options, SinkCounters* counters);
+  ~SegmentSink();
+
+  // Opens the first segment (so that the recording is visible while it runs).
+  Status Open();
+  // Adds a frame (its seq is assigned here); rotates first when the segment is old enough,
+  // after when it is big enough.
+  Status AddFrame(format::FrameView frame);
+  // Adds a gap after the last frame (after_seq is set here).
+  Status AddGap(format::Gap gap);
+  // The flush-interval tick: hands the open chunk to the OS (and syncs with kInterval).
+  Status Tick();
+  // Seals the open segment. The sink is finished afterwards.
+  Status Close();
+
+  uint64_t last_seq() const { return next_seq_ - 1; }
+  const std::string& current_path() const;
+
+ private:
+  Status OpenSegment(int64_t mono_ns);
+  Status Seal();
+
+  FileSystem* fs_;
+  SinkOptions options_;
+  SinkCounters* counters_;
+  format::WriterOptions writer_options_;
+  std::unique_ptr<format::SegmentWriter> writer_;
+  uint32_t next_index_;
+  uint64_t next_seq_;
+  int64_t segment_start_mono_ = 0;
+  uint64_t sealed_stored_bytes_ = 0;
+  Status status_;
+#ifdef EVTAPE_RECORD_HAS_FOOTER_STATS
+  std::unique_ptr<FooterStats> footer_stats_;
+#endif
+};
+
+}  // namespace evtape::record
