@@ -1,0 +1,50 @@
+// Shared helpers for format tests: a deterministic frame generator with skewed sizes
+// (LevelDB's RandomSkewedString idea), and write/read-all helpers over MemFileSystem.
+#pragma once
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "format/segment_reader.h"
+#include "format/segment_writer.h"
+#include "tests/format/mem_fs.h"
+
+namespace evtape::testing {
+
+class FrameGen {
+ public:
+  explicit FrameGen(uint64_t seed) : rng_(seed) {}
+  // Payload sizes are skewed: mostly small, sometimes up to 2^max_log2 bytes.
+  format::Frame Next(int max_log2 = 12);
+  std::string Bytes(size_t n);
+  uint64_t Uniform(uint64_t n) { return n == 0 ? 0 : rng_() % n; }
+
+ private:
+  std::mt19937_64 rng_;
+  uint64_t seq_ = 0;
+  int64_t time_ = 1'795'000'000'000'000'000;
+};
+
+struct ReadResult {
+  std::vector<format::Frame> frames;
+  std::vector<format::Gap> gaps;
+  std::vector<format::ReadIssue> issues;
+  format::ReadStats stats;
+  Status status;  // Open() or Next() error, if any
+};
+
+class CollectingReporter : public format::Reporter {
+ public:
+  void OnIssue(const format::ReadIssue& issue) override { issues.push_back(issue); }
+  std::vector<format::ReadIssue> issues;
+};
+
+format::Metadata TestMetadata(uint64_t first_seq = 1);
+// Writes frames (and the gaps, each after the frame whose index it names) to `path` and seals.
+void WriteSegment(MemFileSystem* fs, const std::string& path,
+                  const std::vector<format::Frame>& frames, const format::WriterOptions& options,
+                  bool seal = true);
+ReadResult ReadAll(MemFileSystem* fs, const std::string& path, format::Recovery recovery);
+
+}  // namespace evtape::testing
