@@ -59,7 +59,11 @@ __attribute__((target("sse4.2"))) uint32_t ExtendSse42(uint32_t crc, const uint8
   while (n-- > 0) c32 = _mm_crc32_u8(c32, *p++);
   return c32;
 }
-bool HasSse42() { return __builtin_cpu_supports("sse4.2"); }
+bool HasSse42() {
+  // Runs from a static initializer, possibly before libgcc initialised its CPU model.
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("sse4.2") != 0;
+}
 #endif
 
 using ExtendFn = uint32_t (*)(uint32_t, const uint8_t*, size_t);
