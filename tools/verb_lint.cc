@@ -1,13 +1,109 @@
-// Placeholder until the verb's issue lands.
+// evtape lint: validates wasmCloud lattice events against the 1.x host's wire format.
 #include <iostream>
+#include <nlohmann/json.hpp>
 
+#include "tools/lint_check.h"
+#include "tools/lint_input.h"
+#include "tools/verb_util.h"
 #include "tools/verbs.h"
 
 namespace evtape::cli {
+namespace {
 
-int RunLint(const Args& /*args*/) {
-  std::cerr << "evtape lint: not implemented yet\n";
-  return 1;
+const VerbHelp kHelp = {
+    "lint",
+    "evtape lint REC|FILE.jsonl... [--json] [--errors-only]",
+    "Validate wasmCloud lattice events against the 1.x host's wire format.",
+    "Checks every message on a wasmbus.evt.{lattice}.{event} subject: the CloudEvent envelope\n"
+    "(ULID-shaped id, RFC 3339 Z time, source a host server nkey, datacontenttype), subject and\n"
+    "type agreement, the data fields each of the 17 event types carries and their types, and\n"
+    "source == data.host_id. component_start_failed (named by the AsyncAPI) is reported as not\n"
+    "emitted by 1.x hosts. Other subjects are skipped. A FILE ending in .jsonl (or -) is read in\n"
+    "the cat/import format. Output: one finding per line, 'seq N' (or 'line N' for JSONL),\n"
+    "subject, severity, rule id, message; --json prints one JSON object per finding.\n"
+    "Rules are listed in docs/wasmcloud.md. Exit: 0 no errors (warnings allowed), 1 errors\n"
+    "found or input unreadable, 2 usage.",
+    "  evtape lint recording-20260101-120000\n"
+    "  evtape lint fixtures/app-deploy.jsonl --json\n"
+    "  evtape cat REC | evtape lint - --errors-only",
+};
+
+struct Totals {
+  uint64_t checked = 0, skipped = 0, errors = 0, warnings = 0;
+};
+
+class StderrReporter : public format::Reporter {
+ public:
+  void OnIssue(const format::ReadIssue& i) override {
+    Warn(kHelp, i.file + ": " + format::IssueKindName(i.kind) + " at offset " +
+                    std::to_string(i.offset) + ": " + i.reason);
+  }
+};
+
+void Print(const lint::LintItem& item, bool jsonl, const lint::Finding& f, bool json) {
+  if (json) {
+    nlohmann::ordered_json j;
+    j[jsonl ? "line" : "seq"] = item.where;
+    j["subject"] = std::string(item.subject);
+    j["severity"] = lint::SeverityName(f.severity);
+    j["rule"] = f.rule;
+    j["message"] = f.message;
+    std::cout << j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+  } else {
+    std::cout << (jsonl ? "line " : "seq ") << item.where << " " << item.subject << " "
+              << lint::SeverityName(f.severity) << " " << f.rule << ": " << f.message << "\n";
+  }
+}
+
+int LintOne(const std::string& path, bool json, bool errors_only, Totals* t) {
+  StderrReporter reporter;
+  auto input = lint::LintInput::Open(path, &reporter);
+  if (!input.ok()) return RuntimeError(kHelp, input.status());
+  lint::LintItem item;
+  std::vector<lint::Finding> findings;
+  while (true) {
+    auto more = (*input)->Next(&item);
+    if (!more.ok()) return RuntimeError(kHelp, more.status());
+    if (!*more) break;
+    if (!lint::IsLatticeSubject(item.subject)) {
+      ++t->skipped;
+      continue;
+    }
+    ++t->checked;
+    findings.clear();
+    lint::LintMessage(item.subject, item.reply, item.headers, item.payload, &findings);
+    for (const lint::Finding& f : findings) {
+      bool error = f.severity == lint::Severity::kError;
+      (error ? t->errors : t->warnings)++;
+      if (error || !errors_only) Print(item, (*input)->is_jsonl(), f, json);
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int RunLint(const Args& args) {
+  po::options_description options("Options");
+  options.add_options()
+      ("input", po::value<std::vector<std::string>>()->required(), "recordings or .jsonl files")
+      ("json", po::bool_switch(), "one JSON object per finding")
+      ("errors-only", po::bool_switch(), "do not print warnings");
+  po::positional_options_description positional;
+  positional.add("input", -1);
+  po::variables_map vm;
+  if (auto rc = ParseArgs(kHelp, options, positional, args, &vm)) return *rc;
+  Totals t;
+  for (const std::string& path : vm["input"].as<std::vector<std::string>>()) {
+    if (int rc = LintOne(path, vm["json"].as<bool>(), vm["errors-only"].as<bool>(), &t);
+        rc != kExitOk) {
+      return rc;
+    }
+  }
+  std::cerr << "evtape lint: " << t.checked << " lattice events checked, " << t.skipped
+            << " other messages skipped, " << t.errors << " errors, " << t.warnings
+            << " warnings\n";
+  return t.errors > 0 ? kExitFailure : kExitOk;
 }
 
 }  // namespace evtape::cli

@@ -1,0 +1,276 @@
+#include "tools/redact_map.h"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+namespace evtape::redact {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+constexpr size_t kMinSubstring = 4;
+constexpr std::array<std::string_view, 12> kStopWords = {
+    "default", "stop", "wadm", "true", "false", "none", "null", "unix", "linux", "never",
+    "x86_64", "aarch64"};
+constexpr std::array<const char*, 8> kAdjectives = {"amber", "brisk", "cobalt", "dusty",
+                                                    "eager", "fuzzy", "gentle", "hollow"};
+constexpr std::array<const char*, 8> kNouns = {"otter", "pine", "quartz", "reef",
+                                               "sparrow", "tundra", "valley", "willow"};
+
+uint32_t Prefix4(const char* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+
+bool IsNkeyChar(char c) { return (c >= 'A' && c <= 'Z') || (c >= '2' && c <= '7'); }
+bool IsAlnum(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+// Calls f(token) for every 56-char nkey-shaped run in text, bounded by non-alphanumerics.
+template <typename F>
+void ForEachNkey(std::string_view text, F f) {
+  size_t i = 0;
+  while (i < text.size()) {
+    if (!IsAlnum(text[i])) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < text.size() && IsAlnum(text[j])) ++j;
+    std::string_view run = text.substr(i, j - i);
+    if (run.size() == 56 && std::all_of(run.begin(), run.end(), IsNkeyChar) &&
+        ids::LooksLikeNkey(run)) {
+      f(run);
+    }
+    i = j;
+  }
+}
+
+bool SubstringEligible(std::string_view s) {
+  return s.size() >= kMinSubstring &&
+         std::find(kStopWords.begin(), kStopWords.end(), s) == kStopWords.end();
+}
+
+Rule MakeRule(std::string_view pointer, Category c) {
+  Rule r;
+  ParsePointer(pointer, &r.tokens);
+  r.category = c;
+  return r;
+}
+
+bool PatternMatches(const std::vector<std::string>& pattern, const std::vector<std::string>& path) {
+  if (pattern.size() > path.size()) return false;  // a pattern also covers what lies beneath
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] != "*" && pattern[i] != path[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool ParsePointer(std::string_view text, std::vector<std::string>* tokens) {
+  tokens->clear();
+  if (text.empty()) return true;
+  if (text[0] != '/') return false;
+  std::string cur;
+  for (size_t i = 1; i <= text.size(); ++i) {
+    if (i == text.size() || text[i] == '/') {
+      tokens->push_back(cur);
+      cur.clear();
+    } else if (text[i] == '~') {
+      if (i + 1 >= text.size() || (text[i + 1] != '0' && text[i + 1] != '1')) return false;
+      cur.push_back(text[i + 1] == '0' ? '~' : '/');
+      ++i;
+    } else {
+      cur.push_back(text[i]);
+    }
+  }
+  return true;
+}
+
+RuleSet DefaultRules() {
+  RuleSet r;
+  r.redact = {MakeRule("/source", Category::kHostKey),
+              MakeRule("/data/host_id", Category::kHostKey),
+              MakeRule("/data/friendly_name", Category::kFriendlyName),
+              MakeRule("/data/labels/*", Category::kLabelValue),
+              MakeRule("/data/config_name", Category::kConfigName),
+              MakeRule("/data/source_config/*", Category::kConfigName),
+              MakeRule("/data/target_config/*", Category::kConfigName)};
+  return r;
+}
+
+Status ApplyRulesJson(const nlohmann::json& j, RuleSet* rules) {
+  if (!j.is_object()) return Status::InvalidArgument("rules must be a JSON object with add/drop");
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (it.key() != "add" && it.key() != "drop") {
+      return Status::InvalidArgument("rules: unknown key '" + it.key() + "' (expected add, drop)");
+    }
+    if (!it->is_array()) return Status::InvalidArgument("rules: '" + it.key() + "' must be an array");
+    for (const auto& p : *it) {
+      std::vector<std::string> tokens;
+      if (!p.is_string() || !ParsePointer(p.get<std::string>(), &tokens) || tokens.empty()) {
+        return Status::InvalidArgument("rules: '" + it.key() + "' entry " + p.dump() +
+                                       " is not a JSON pointer like \"/data/component_id\"");
+      }
+      if (it.key() == "add") {
+        rules->redact.push_back({tokens, Category::kAdded});
+      } else {
+        std::erase_if(rules->redact, [&](const Rule& r) { return r.tokens == tokens; });
+        rules->keep.push_back(tokens);
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+const Rule* Redactor::Match(const std::vector<std::string>& path) const {
+  for (const Rule& r : rules_.redact) {
+    if (PatternMatches(r.tokens, path)) return &r;
+  }
+  return nullptr;
+}
+
+bool Redactor::Kept(const std::vector<std::string>& path) const {
+  return std::any_of(rules_.keep.begin(), rules_.keep.end(),
+                     [&](const auto& k) { return PatternMatches(k, path); });
+}
+
+void Redactor::Note(const std::string& value, Category c) {
+  if (value.empty() || seen_.count(value) != 0) return;
+  seen_.emplace(value, c);
+  order_.emplace_back(value, c);
+}
+
+void Redactor::Visit(Json& v, const std::vector<std::string>& path, Mode mode, bool* changed) {
+  if (Kept(path)) return;
+  const Rule* rule = Match(path);
+  // Host labels named hostcore.* are the host's fixed arch/os facts, not identifying.
+  if (rule != nullptr && rule->category == Category::kLabelValue && path.size() >= 1 &&
+      path.back().rfind("hostcore.", 0) == 0) {
+    rule = nullptr;
+  }
+  const std::string& s = v.get_ref<const std::string&>();
+  if (mode == Mode::kCollect) {
+    if (rule != nullptr) Note(s, rule->category);
+    ForEachNkey(s, [&](std::string_view k) { Note(std::string(k), Category::kNkey); });
+    return;
+  }
+  // Whole-value replacement; short or common originals only where a rule points.
+  auto it = mapping_.find(s);
+  bool whole = it != mapping_.end() && (rule != nullptr || SubstringEligible(s));
+  std::string out = whole ? it->second : ReplaceSubstrings(s);
+  if (out != s) {
+    v = out;
+    *changed = true;
+  }
+}
+
+void Redactor::Walk(Json& v, std::vector<std::string>& path, Mode mode, bool* changed) {
+  if (v.is_string()) return Visit(v, path, mode, changed);
+  if (v.is_object()) {
+    for (auto it = v.begin(); it != v.end(); ++it) {
+      path.push_back(it.key());
+      Walk(it.value(), path, mode, changed);
+      path.pop_back();
+    }
+  } else if (v.is_array()) {
+    for (size_t i = 0; i < v.size(); ++i) {
+      path.push_back(std::to_string(i));
+      Walk(v[i], path, mode, changed);
+      path.pop_back();
+    }
+  }
+}
+
+void Redactor::CollectPayload(std::string_view payload) {
+  Json j = Json::parse(payload.begin(), payload.end(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return CollectText(payload);
+  std::vector<std::string> path;
+  bool changed = false;
+  Walk(j, path, Mode::kCollect, &changed);
+}
+
+void Redactor::CollectText(std::string_view text) {
+  ForEachNkey(text, [&](std::string_view k) { Note(std::string(k), Category::kNkey); });
+}
+
+std::string Redactor::Replacement(Category c) {
+  uint64_t n = ++counters_[c];
+  switch (c) {
+    case Category::kHostKey: return ids::NewNkey('N', rng_);
+    case Category::kNkey: return "";  // prefix-dependent: handled in Finish
+    case Category::kFriendlyName: {
+      std::string num = std::to_string(1000 + n % 9000);
+      return std::string(kAdjectives[rng_.Below(kAdjectives.size())]) + "-" +
+             kNouns[rng_.Below(kNouns.size())] + "-" + num;
+    }
+    case Category::kLabelValue: return "label-" + std::to_string(n);
+    case Category::kConfigName: return "config-" + std::to_string(n);
+    case Category::kAdded: return "redacted-" + std::to_string(n);
+  }
+  return "redacted";
+}
+
+void Redactor::Finish() {
+  for (const auto& [orig, cat] : order_) {
+    std::string rep = cat == Category::kNkey || (cat == Category::kHostKey && ids::LooksLikeNkey(orig))
+                          ? ids::NewNkey(orig[0], rng_)
+                          : Replacement(cat);
+    mapping_.emplace(orig, std::move(rep));
+  }
+  for (const auto& [orig, rep] : mapping_) {
+    if (!SubstringEligible(orig)) continue;
+    index_[Prefix4(orig.data())].push_back(&orig);
+  }
+  for (auto& [k, v] : index_) {
+    std::sort(v.begin(), v.end(), [](const std::string* a, const std::string* b) {
+      return a->size() != b->size() ? a->size() > b->size() : *a < *b;
+    });
+  }
+}
+
+std::string Redactor::ReplaceSubstrings(std::string_view text) const {
+  std::string out;
+  if (index_.empty() || text.size() < kMinSubstring) return std::string(text);
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    const std::string* hit = nullptr;
+    if (i + kMinSubstring <= text.size()) {
+      auto it = index_.find(Prefix4(text.data() + i));
+      if (it != index_.end()) {
+        for (const std::string* cand : it->second) {
+          if (text.compare(i, cand->size(), *cand) == 0) {
+            hit = cand;
+            break;
+          }
+        }
+      }
+    }
+    if (hit == nullptr) {
+      out.push_back(text[i++]);
+      continue;
+    }
+    out.append(mapping_.at(*hit));
+    i += hit->size();
+  }
+  return out;
+}
+
+std::string Redactor::RewritePayload(std::string_view payload) {
+  Json j = Json::parse(payload.begin(), payload.end(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return ReplaceSubstrings(payload);
+  std::vector<std::string> path;
+  bool changed = false;
+  Walk(j, path, Mode::kRewrite, &changed);
+  if (!changed) return std::string(payload);
+  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string Redactor::RewriteText(std::string_view text) { return ReplaceSubstrings(text); }
+
+}  // namespace evtape::redact
