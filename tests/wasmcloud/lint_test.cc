@@ -1,0 +1,192 @@
+// evtape lint: one failing case per rule, clean baselines, CLI output and exit codes.
+#include <catch2/catch.hpp>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "tests/testutil/testutil.h"
+#include "tests/wasmcloud/wasm_test_util.h"
+#include "tools/lint_check.h"
+#include "tools/lint_schema.h"
+
+namespace evtape {
+namespace {
+
+using Json = nlohmann::ordered_json;
+using testutil::RunEvtape;
+
+const char* kHost = "NCRRYBV5IY7DSI54DKW33ZELC2LWYCAHC43TXAM2A2HTFN5GWOFWWEKL";
+const char* kOtherHost = "NDAVYAUJ5QWQVELH5SHGLIMN5O7F4VJS7PXKFE7YBPEUF3UQQ3AXDDLL";
+
+// The reference doc's health_check_passed example (§4.7), compact.
+Json BaseEvent() {
+  return Json::parse(std::string(R"({"specversion":"1.0","id":"019127ff-7e72-ea1f-e27a-984d654821d0",)") +
+                     R"("type":"com.wasmcloud.lattice.health_check_passed","source":")" + kHost +
+                     R"(","datacontenttype":"application/json","time":"2024-08-06T14:02:21.170190511Z",)"
+                     R"("data":{"host_id":")" + kHost + R"(","provider_id":"rust_hello_world-httpserver"}})");
+}
+const char* kSubject = "wasmbus.evt.default.health_check_passed";
+
+struct Msg {
+  std::string subject = kSubject, reply, headers, payload = BaseEvent().dump();
+};
+
+std::set<std::string> Rules(const Msg& m) {
+  std::vector<lint::Finding> f;
+  lint::LintMessage(m.subject, m.reply, m.headers, m.payload, &f);
+  std::set<std::string> rules;
+  for (const auto& x : f) rules.insert(x.rule);
+  return rules;
+}
+
+Msg WithEvent(const std::function<void(Json&)>& mutate) {
+  Msg m;
+  Json j = BaseEvent();
+  mutate(j);
+  m.payload = j.dump();
+  return m;
+}
+
+TEST_CASE("lint: the reference examples are clean", "[lint]") {
+  CHECK(Rules(Msg{}).empty());
+  Msg started;
+  started.subject = "wasmbus.evt.default.host_started";
+  started.payload = std::string(R"({"specversion":"1.0","id":"019127ff-5c0e-3aa2-0e51-f30dc6a7ee39","type":"com.wasmcloud.lattice.host_started","source":")") +
+                    kHost + R"(","datacontenttype":"application/json","time":"2024-08-06T14:02:12.366707786Z","data":{"friendly_name":"sparkling-meadow-4821","labels":{"hostcore.arch":"x86_64","hostcore.os":"linux","hostcore.osfamily":"unix","zone":"us-east-1"},"uptime_seconds":0,"version":"1.9.2"}})";
+  CHECK(Rules(started).empty());
+}
+
+TEST_CASE("lint: one failing case per rule", "[lint]") {
+  std::map<std::string, Msg> cases;
+  cases["payload-json"].payload = "not json";
+  cases["subject-shape"].subject = "wasmbus.evt.default";
+  cases["envelope-missing"] = WithEvent([](Json& j) { j.erase("datacontenttype"); });
+  cases["envelope-specversion"] = WithEvent([](Json& j) { j["specversion"] = "0.3"; });
+  cases["envelope-id"] = WithEvent([](Json& j) { j["id"] = "not-a-ulid"; });
+  cases["envelope-time"] = WithEvent([](Json& j) { j["time"] = "2024-08-06T14:02:21.170190511+00:00"; });
+  cases["envelope-source"] = WithEvent([](Json& j) {
+    j["source"] = "NCRRYBV5IY7DSI54DKW33ZELC2LWYCAHC43TXAM2A2HTFN5GWOFWWEKM";  // bad CRC
+  });
+  cases["envelope-datacontenttype"] = WithEvent([](Json& j) { j["datacontenttype"] = "text/plain"; });
+  cases["envelope-data"] = WithEvent([](Json& j) { j["data"] = "x"; });
+  cases["type-prefix"] = WithEvent([](Json& j) { j["type"] = "io.other.health_check_passed"; });
+  cases["subject-type"].subject = "wasmbus.evt.default.health_check_failed";
+  cases["unknown-event"] = WithEvent([](Json& j) { j["type"] = "com.wasmcloud.lattice.actor_scaled"; });
+  cases["unknown-event"].subject = "wasmbus.evt.default.actor_scaled";
+  cases["spec-only-event"] = WithEvent([](Json& j) { j["type"] = "com.wasmcloud.lattice.component_start_failed"; });
+  cases["spec-only-event"].subject = "wasmbus.evt.default.component_start_failed";
+  cases["data-missing"] = WithEvent([](Json& j) { j["data"].erase("provider_id"); });
+  cases["data-type"] = WithEvent([](Json& j) { j["data"]["provider_id"] = 7; });
+  cases["source-host-id"] = WithEvent([](Json& j) { j["data"]["host_id"] = kOtherHost; });
+  cases["envelope-extra"] = WithEvent([](Json& j) { j["subject"] = "x"; });
+  cases["envelope-order"] = WithEvent([](Json& j) {
+    Json data = j["data"];
+    j.erase("data");
+    Json reordered = {{"data", data}};
+    for (auto it = j.begin(); it != j.end(); ++it) reordered[it.key()] = it.value();
+    j = reordered;
+  });
+  cases["id-time"] = WithEvent([](Json& j) { j["id"] = "01912800-7e72-ea1f-e27a-984d654821d0"; });
+  cases["time-precision"] = WithEvent([](Json& j) { j["time"] = "2024-08-06T14:02:21.1701Z"; });
+  cases["data-unknown"] = WithEvent([](Json& j) { j["data"]["message"] = "ok"; });
+  cases["data-order"] = WithEvent([](Json& j) {
+    j["data"] = Json::parse(std::string(R"({"provider_id":"p","host_id":")") + kHost + "\"}");
+  });
+  cases["not-compact"].payload = BaseEvent().dump(1);
+  cases["nats-headers"].headers = "NATS/1.0\r\nX: y\r\n\r\n";
+  cases["reply-subject"].reply = "_INBOX.abc";
+  cases["data-value"] = WithEvent([](Json& j) {
+    j["type"] = "com.wasmcloud.lattice.host_started";
+    j["data"] = Json::parse(R"({"friendly_name":"a-b-0001","labels":{},"uptime_seconds":5,"version":"1.9"})");
+  });
+  cases["data-value"].subject = "wasmbus.evt.default.host_started";
+
+  for (const lint::RuleInfo& rule : lint::AllRules()) {
+    INFO("rule " << rule.id);
+    REQUIRE(cases.count(rule.id) == 1);
+    std::set<std::string> got = Rules(cases[rule.id]);
+    CHECK(got.count(rule.id) == 1);
+  }
+  CHECK(cases.size() == lint::AllRules().size());
+}
+
+TEST_CASE("lint: the catalogue knows 17 host events and one spec-only event", "[lint]") {
+  int real = 0, spec_only = 0;
+  for (const auto& e : lint::AllEvents()) (e.spec_only ? spec_only : real)++;
+  CHECK(real == 17);
+  CHECK(spec_only == 1);
+  CHECK(lint::FindEvent("component_start_failed")->spec_only);
+  CHECK(lint::FindEvent("linkdef_set_failed") != nullptr);
+  CHECK(lint::FindEvent("actor_scaled") == nullptr);
+}
+
+TEST_CASE("lint: hostile payloads give findings, never a crash", "[lint]") {
+  for (std::string p : {std::string(), std::string("\0\xff\xfe", 3), std::string(100000, '['),
+                        std::string("{\"data\":") + std::string(5000, '['), std::string("[]"),
+                        std::string("{\"specversion\":1,\"id\":null,\"type\":[],\"time\":{},"
+                                    "\"source\":5,\"data\":[]}")}) {
+    Msg m;
+    m.payload = p;
+    CHECK_FALSE(Rules(m).empty());
+  }
+}
+
+TEST_CASE("lint CLI: text and JSON findings, exit codes, skipped subjects", "[lint][cli]") {
+  testutil::TempDir dir;
+  Msg bad = WithEvent([](Json& j) { j["data"]["host_id"] = kOtherHost; });
+  std::string good_line = Json{{"seq", 1}, {"time", "2024-08-06T14:02:21.170390511Z"},
+                               {"subject", kSubject}, {"payload", BaseEvent()}}.dump();
+  std::string bad_line = Json{{"seq", 2}, {"time", "2024-08-06T14:02:22.170390511Z"},
+                              {"subject", kSubject}, {"payload", Json::parse(bad.payload)}}.dump();
+  std::string other = R"({"seq":3,"time":"2024-08-06T14:02:23.000000000Z","subject":"foo.bar","payload_text":"x"})";
+  testutil::WriteFile(dir / "good.jsonl", good_line + "\n" + other + "\n");
+  testutil::WriteFile(dir / "bad.jsonl", good_line + "\n" + bad_line + "\n");
+
+  auto ok = RunEvtape({"lint", dir / "good.jsonl"});
+  CHECK(ok.exit_code == 0);
+  CHECK(ok.out.empty());
+  CHECK(ok.err.find("1 lattice events checked, 1 other messages skipped, 0 errors") != std::string::npos);
+
+  auto fail = RunEvtape({"lint", dir / "bad.jsonl"});
+  CHECK(fail.exit_code == 1);
+  CHECK(fail.out.rfind("line 2 wasmbus.evt.default.health_check_passed error source-host-id: ", 0) == 0);
+
+  auto json = RunEvtape({"lint", "--json", dir / "bad.jsonl"});
+  CHECK(json.exit_code == 1);
+  Json finding = Json::parse(json.out.substr(0, json.out.find('\n')));
+  CHECK(finding["line"] == 2);
+  CHECK(finding["rule"] == "source-host-id");
+  CHECK(finding["severity"] == "error");
+
+  // Recording input reports seq numbers.
+  REQUIRE(RunEvtape({"import", dir / "bad.jsonl", "-o", dir / "rec"}).exit_code == 0);
+  auto rec = RunEvtape({"lint", dir / "rec"});
+  CHECK(rec.exit_code == 1);
+  CHECK(rec.out.rfind("seq 2 ", 0) == 0);
+
+  // Warnings alone exit 0; --errors-only hides them.
+  Msg warn = WithEvent([](Json& j) { j["data"]["message"] = "ok"; });
+  testutil::WriteFile(dir / "warn.jsonl", Json{{"subject", kSubject}, {"time", "2024-08-06T14:02:21Z"},
+                                               {"payload", Json::parse(warn.payload)}}.dump() + "\n");
+  auto w = RunEvtape({"lint", dir / "warn.jsonl"});
+  CHECK(w.exit_code == 0);
+  CHECK(w.out.find("warning data-unknown") != std::string::npos);
+  CHECK(RunEvtape({"lint", "--errors-only", dir / "warn.jsonl"}).out.empty());
+}
+
+TEST_CASE("lint CLI: bad input", "[lint][cli]") {
+  testutil::TempDir dir;
+  auto missing = RunEvtape({"lint", dir / "nope"});
+  CHECK(missing.exit_code == 1);
+  CHECK(missing.err.find(dir / "nope") != std::string::npos);
+  auto none = RunEvtape({"lint"});
+  CHECK(none.exit_code == 2);
+  CHECK(RunEvtape({"lint", "--bogus", dir.path()}).exit_code == 2);
+  testutil::WriteFile(dir / "broken.jsonl", "{\"seq\":1}\nnot json\n");
+  auto broken = RunEvtape({"lint", dir / "broken.jsonl"});
+  CHECK(broken.exit_code == 1);
+  CHECK(broken.err.find("broken.jsonl:1: field subject") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace evtape
