@@ -96,6 +96,11 @@ int RunVerify(const Args& args) {
               << lost << (lost_unknown ? "+ (some unknown)" : "") << " frames lost: " << verdict
               << "\n";
   }
+  if (code != kExitOk) {
+    // One diagnostic line for scripts and humans; the details went to stdout.
+    std::cerr << "evtape verify: " << log.issues.size() << " issues, " << verdict << " (first: "
+              << offline::DescribeIssue(log.issues.front()) << ")\n";
+  }
   return code;
 }
 
