@@ -230,7 +230,8 @@ void AppendGapLine(const format::Gap& g, std::string* out, EncodeStats* stats) {
 }
 
 bool IsCanonicalJson(std::string_view payload) {
-  CanonicalScanner scanner(payload);
+  thread_local std::vector<std::string_view> keys;
+  CanonicalScanner scanner(payload, &keys);
   if (!scanner.Scan()) return false;
   if (!scanner.needs_full_check()) return true;
   // Floating-point numbers: only nlohmann's own printer can say whether it prints them back.

@@ -1,6 +1,8 @@
 #include "tools/offline_json_text.h"
 
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
 
 namespace evtape::jsonl {
 namespace {
@@ -119,30 +121,41 @@ bool CanonicalScanner::Object(int depth) {
     ++pos_;
     return true;
   }
-  // Duplicate keys would collapse in a parse: compare raw keys (canonical escaping makes equal
-  // keys byte-equal). Small objects compare linearly; large ones switch to a hash set.
-  std::vector<std::string_view> keys;
-  std::unordered_set<std::string_view> key_set;
+  // Keys of the open objects share one stack (no allocation per object once it has grown).
+  const size_t first_key = keys_.size();
   while (true) {
     std::string_view key;
     if (!String(&key)) return false;
-    if (keys.size() < 32) {
-      for (auto k : keys) {
-        if (k == key) return false;
-      }
-      keys.push_back(key);
-      if (keys.size() == 32) key_set.insert(keys.begin(), keys.end());
-    } else if (!key_set.insert(key).second) {
-      return false;
-    }
+    keys_.push_back(key);
     if (Peek() != ':') return false;
     ++pos_;
     if (!Value(depth)) return false;
     char c = Peek();
     ++pos_;
-    if (c == '}') return true;
+    if (c == '}') break;
     if (c != ',') return false;
   }
+  bool unique = UniqueKeys(first_key);
+  keys_.resize(first_key);
+  return unique;
+}
+
+// Duplicate keys would collapse in a parse. Canonical escaping makes equal keys byte-equal, so
+// raw keys are compared: pairwise for small objects, sorted for large ones.
+bool CanonicalScanner::UniqueKeys(size_t first) {
+  size_t n = keys_.size() - first;
+  if (n <= 16) {
+    for (size_t i = first; i < keys_.size(); ++i) {
+      for (size_t j = i + 1; j < keys_.size(); ++j) {
+        if (keys_[i] == keys_[j]) return false;
+      }
+    }
+    return true;
+  }
+  std::vector<std::string_view> sorted(keys_.begin() + static_cast<std::ptrdiff_t>(first),
+                                       keys_.end());
+  std::sort(sorted.begin(), sorted.end());
+  return std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end();
 }
 
 bool CanonicalScanner::Array(int depth) {
@@ -165,6 +178,19 @@ bool CanonicalScanner::String(std::string_view* raw) {
   if (Peek() != '"') return false;
   size_t start = ++pos_;
   while (pos_ < s_.size()) {
+    // Eight plain ASCII bytes at a time (no control byte, quote, backslash or high bit).
+    while (pos_ + 8 <= s_.size()) {
+      uint64_t w;
+      std::memcpy(&w, s_.data() + pos_, 8);
+      constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+      uint64_t quote = w ^ (kOnes * '"'), slash = w ^ (kOnes * '\\');
+      // With every byte below 0x80 (else `w` itself sets a high bit), a high bit is set exactly
+      // where a byte is below 0x20 or equals the quote/backslash (borrows start only there).
+      uint64_t special = ((w - kOnes * 0x20) | (quote - kOnes) | (slash - kOnes) | w) & kHigh;
+      if (special != 0) break;
+      pos_ += 8;
+    }
+    if (pos_ >= s_.size()) break;
     auto c = static_cast<unsigned char>(s_[pos_]);
     if (PlainAscii(c)) {
       ++pos_;

@@ -6,7 +6,6 @@
 
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <vector>
 
 namespace evtape::jsonl {
@@ -26,7 +25,12 @@ bool IsValidUtf8(std::string_view s);
 class CanonicalScanner {
  public:
   static constexpr int kMaxDepth = 256;
-  explicit CanonicalScanner(std::string_view s) : s_(s) {}
+  // `key_scratch` is reused storage (cleared here), so that scanning allocates nothing once
+  // it has grown.
+  CanonicalScanner(std::string_view s, std::vector<std::string_view>* key_scratch)
+      : s_(s), keys_(*key_scratch) {
+    keys_.clear();
+  }
   bool Scan();
   bool needs_full_check() const { return needs_full_check_; }
 
@@ -37,11 +41,13 @@ class CanonicalScanner {
   bool String(std::string_view* raw);
   bool Number();
   bool Literal(std::string_view word);
+  bool UniqueKeys(size_t first);
   char Peek() const { return pos_ < s_.size() ? s_[pos_] : '\0'; }
 
   std::string_view s_;
   size_t pos_ = 0;
   bool needs_full_check_ = false;
+  std::vector<std::string_view>& keys_;  // keys of the objects being scanned
 };
 
 }  // namespace evtape::jsonl
