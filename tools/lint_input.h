@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "format/recording.h"
+#include "tools/jsonl.h"
 
 namespace evtape::lint {
 
@@ -39,10 +40,9 @@ class LintInput {
   std::ifstream file_;
   std::istream* in_ = nullptr;
   uint64_t line_no_ = 0;
-  std::string line_, subject_, reply_, headers_, payload_;
+  jsonl::JsonlDecoder decoder_;
+  std::string line_;
+  format::Frame frame_;
 };
-
-// Standard base64 (RFC 4648, padding optional); nullopt on bad characters.
-std::optional<std::string> DecodeBase64(std::string_view text);
 
 }  // namespace evtape::lint
