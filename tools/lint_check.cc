@@ -1,9 +1,9 @@
 #include "tools/lint_check.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
-#include <regex>
 
 #include "common/ids.h"
 #include "common/units.h"
@@ -147,10 +147,26 @@ std::string UnsortedPath(const Json& v, const std::string& where) {
   return "";
 }
 
+// MAJOR.MINOR.PATCH without leading zeros, then optional -pre and +build of [0-9A-Za-z.-].
 bool IsSemver(const std::string& s) {
-  static const std::regex kSemver(
-      R"(^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$)");
-  return std::regex_match(s, kSemver);
+  size_t i = 0;
+  for (int part = 0; part < 3; ++part) {
+    size_t start = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    if (i == start || (s[start] == '0' && i - start > 1)) return false;
+    if (part < 2 && (i >= s.size() || s[i++] != '.')) return false;
+  }
+  for (char tag : {'-', '+'}) {
+    if (i < s.size() && s[i] == tag) {
+      size_t start = ++i;
+      while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) != 0 ||
+                              s[i] == '.' || s[i] == '-')) {
+        ++i;
+      }
+      if (i == start) return false;
+    }
+  }
+  return i == s.size();
 }
 
 // Checks id, time and their agreement; the attributes are known to be present.
