@@ -49,7 +49,7 @@ shift || true
 case "$cmd" in
   demo)
     install_deps
-    configure_and_build build evtape -DCMAKE_BUILD_TYPE=Release
+    configure_and_build build evtape_fixtures -DCMAKE_BUILD_TYPE=Release  # evtape + the fixture it replays
     exec ./build/evtape demo "$@"
     ;;
   build)
