@@ -1,7 +1,7 @@
 // Writes a sealed recording of realistic wasmCloud CloudEvents for bench/offline.sh:
 //   offline_gen DIR RAW_MIB
-// Segments rotate at 256 MiB of raw frame bytes, each sealed with FooterStats extra, as every evtape
-// writer does. Prints "frames raw_bytes file_bytes segments" on stdout.
+// Segments rotate at 256 MiB of raw frame bytes, each sealed with FooterStats extra, as every
+// evtape writer does. Prints "frames raw_bytes file_bytes segments" on stdout.
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -36,9 +36,9 @@ std::string Payload(uint64_t i, const char* type, int64_t t) {
       R"("uptime_seconds":%llu,)"
       R"("annotations":{"wasmcloud.dev/appspec":"hello","wasmcloud.dev/scaler":"spreadscaler"},)"
       R"("image_ref":"ghcr.io/wasmcloud/components/http-hello-world-rust:0.1.0"}})",
-      rnd, type, static_cast<unsigned long long>(i % 4),
-      static_cast<long long>(t), static_cast<unsigned long long>(i % 4),
-      static_cast<unsigned long long>(i % 50), static_cast<unsigned long long>(i % 10),
+      rnd, type, static_cast<unsigned long long>(i % 4), static_cast<long long>(t),
+      static_cast<unsigned long long>(i % 4), static_cast<unsigned long long>(i % 50),
+      static_cast<unsigned long long>(i % 10),
       static_cast<unsigned long long>(Mix(i + 1) % 100000));
   return std::string(buf, static_cast<size_t>(n));
 }
@@ -73,8 +73,8 @@ int main(int argc, char** argv) {
       m.segment_index = ++index;
       m.first_seq = seq + 1;
       m.created_ns = t0;
-      auto r = evtape::format::SegmentWriter::Create(fs, evtape::format::SegmentPath(dir, index),
-                                                     m, evtape::format::WriterOptions());
+      auto r = evtape::format::SegmentWriter::Create(fs, evtape::format::SegmentPath(dir, index), m,
+                                                     evtape::format::WriterOptions());
       if (!r.ok()) {
         std::fprintf(stderr, "%s\n", r.status().message().c_str());
         return 1;

@@ -134,14 +134,30 @@ bool Unescape(std::string_view raw, std::string* out) {
     }
     if (++i >= raw.size()) return false;
     switch (raw[i]) {
-      case '"': out->push_back('"'); break;
-      case '\\': out->push_back('\\'); break;
-      case '/': out->push_back('/'); break;
-      case 'b': out->push_back('\b'); break;
-      case 'f': out->push_back('\f'); break;
-      case 'n': out->push_back('\n'); break;
-      case 'r': out->push_back('\r'); break;
-      case 't': out->push_back('\t'); break;
+      case '"':
+        out->push_back('"');
+        break;
+      case '\\':
+        out->push_back('\\');
+        break;
+      case '/':
+        out->push_back('/');
+        break;
+      case 'b':
+        out->push_back('\b');
+        break;
+      case 'f':
+        out->push_back('\f');
+        break;
+      case 'n':
+        out->push_back('\n');
+        break;
+      case 'r':
+        out->push_back('\r');
+        break;
+      case 't':
+        out->push_back('\t');
+        break;
       case 'u': {
         uint32_t cp;
         if (!Hex4(raw, i + 1, &cp)) return false;
@@ -161,7 +177,8 @@ bool Unescape(std::string_view raw, std::string* out) {
         AppendUtf8(cp, out);
         break;
       }
-      default: return false;
+      default:
+        return false;
     }
   }
   return true;
@@ -219,8 +236,8 @@ bool PeekCloudEvent(std::string_view payload, CloudEventPeek* out) {
   out->Clear();
   // Fast reject: the first non-blank byte must open an object.
   size_t i = 0;
-  while (i < payload.size() && (payload[i] == ' ' || payload[i] == '\n' || payload[i] == '\r' ||
-                                payload[i] == '\t')) {
+  while (i < payload.size() &&
+         (payload[i] == ' ' || payload[i] == '\n' || payload[i] == '\r' || payload[i] == '\t')) {
     ++i;
   }
   if (i >= payload.size() || payload[i] != '{') return false;
@@ -228,10 +245,14 @@ bool PeekCloudEvent(std::string_view payload, CloudEventPeek* out) {
   auto want = [&](std::string_view key) -> std::string* {
     bool* flag = nullptr;
     std::string* target = nullptr;
-    if (key == "type") flag = &out->has_type, target = &out->type;
-    else if (key == "source") flag = &out->has_source, target = &out->source;
-    else if (key == "id") flag = &out->has_id, target = &out->id;
-    else if (key == "time") flag = &out->has_time, target = &out->time;
+    if (key == "type")
+      flag = &out->has_type, target = &out->type;
+    else if (key == "source")
+      flag = &out->has_source, target = &out->source;
+    else if (key == "id")
+      flag = &out->has_id, target = &out->id;
+    else if (key == "time")
+      flag = &out->has_time, target = &out->time;
     if (flag == nullptr || *flag) return nullptr;  // first occurrence wins
     *flag = true;
     ++found;

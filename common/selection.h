@@ -86,15 +86,13 @@ Result<std::optional<int64_t>> RecordingStartNs(FileSystem* fs,
 inline void AddSelectionOptions(boost::program_options::options_description* desc,
                                 bool with_limit) {
   namespace po = boost::program_options;
-  desc->add_options()
-      ("subject", po::value<std::vector<std::string>>()->composing(),
-       "only subjects matching this NATS filter (wildcards * and >; repeatable)")
-      ("type", po::value<std::vector<std::string>>()->composing(),
-       "only CloudEvents with this exact type attribute (repeatable)")
-      ("from", po::value<std::string>(),
-       "start of the time window: offset from the recording start (90s, 5m) or RFC 3339 time")
-      ("to", po::value<std::string>(),
-       "end of the time window (exclusive), same forms as --from");
+  desc->add_options()("subject", po::value<std::vector<std::string>>()->composing(),
+                      "only subjects matching this NATS filter (wildcards * and >; repeatable)")(
+      "type", po::value<std::vector<std::string>>()->composing(),
+      "only CloudEvents with this exact type attribute (repeatable)")(
+      "from", po::value<std::string>(),
+      "start of the time window: offset from the recording start (90s, 5m) or RFC 3339 time")(
+      "to", po::value<std::string>(), "end of the time window (exclusive), same forms as --from");
   if (with_limit) {
     desc->add_options()("limit", po::value<std::string>(), "at most N frames");
   }

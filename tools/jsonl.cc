@@ -1,10 +1,9 @@
 // Encoding side of the JSON lines format, plus base64 and the canonical-JSON check.
 #include "tools/jsonl.h"
 
+#include <array>
 #include <charconv>
 #include <cstring>
-#include <array>
-
 #include <nlohmann/json.hpp>
 
 #include "common/units.h"

@@ -6,8 +6,8 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <random>
 
@@ -151,12 +151,14 @@ Status CheckOutputPath(const std::string& out, const std::vector<std::string>& i
   struct stat st;
   if (::stat(out.c_str(), &st) != 0) return Status::Ok();
   if (!S_ISDIR(st.st_mode)) {
-    return Status::InvalidArgument("-o " + out + ": exists and is not a directory; choose a new "
+    return Status::InvalidArgument("-o " + out +
+                                   ": exists and is not a directory; choose a new "
                                    "directory name");
   }
   std::error_code ec;
   if (!fs::is_empty(out, ec) || ec) {
-    return Status::InvalidArgument("-o " + out + ": directory is not empty; choose a new or "
+    return Status::InvalidArgument("-o " + out +
+                                   ": directory is not empty; choose a new or "
                                    "empty directory (or remove this one first)");
   }
   return Status::Ok();

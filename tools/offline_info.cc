@@ -51,7 +51,8 @@ Status Scan(const std::string& path, SegmentInfo* seg, RecordingInfo* info) {
   format::ReaderOptions ro;
   ro.recovery = format::Recovery::kSkipDamage;
   ro.reporter = &info->issues;
-  EVTAPE_ASSIGN_OR_RETURN(auto reader, format::SegmentReader::Open(FileSystem::Default(), path, ro));
+  EVTAPE_ASSIGN_OR_RETURN(auto reader,
+                          format::SegmentReader::Open(FileSystem::Default(), path, ro));
   seg->scanned = true;
   format::Entry e;
   bool any = false;
@@ -69,7 +70,8 @@ Status Scan(const std::string& path, SegmentInfo* seg, RecordingInfo* info) {
     seg->last_time_ns = any ? std::max(seg->last_time_ns, f.time_ns) : f.time_ns;
     any = true;
     auto it = info->subjects.find(f.subject);
-    if (it == info->subjects.end()) it = info->subjects.emplace(std::string(f.subject), format::SubjectStats()).first;
+    if (it == info->subjects.end())
+      it = info->subjects.emplace(std::string(f.subject), format::SubjectStats()).first;
     it->second.frames++;
     it->second.raw_bytes += f.RawSize();
     info->stats.Add(f);

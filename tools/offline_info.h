@@ -17,8 +17,8 @@ namespace evtape::cli::offline {
 
 struct SegmentInfo {
   std::string path;
-  bool sealed = false;   // figures from the footer
-  bool scanned = false;  // figures from a full read
+  bool sealed = false;           // figures from the footer
+  bool scanned = false;          // figures from a full read
   bool stats_in_footer = false;  // the footer's extra had type/source statistics
   uint64_t frames = 0, raw_bytes = 0, file_bytes = 0;
   int64_t first_time_ns = 0, last_time_ns = 0;
@@ -38,7 +38,7 @@ struct RecordingInfo {
   std::optional<int64_t> first_time_ns, last_time_ns;
   std::map<std::string, format::SubjectStats, std::less<>> subjects;  // exact counts, bytes
   bool subjects_truncated = false;
-  FooterStats stats;  // types, sources, per-second rates
+  FooterStats stats;                    // types, sources, per-second rates
   uint64_t segments_without_stats = 0;  // sealed segments whose footer had no statistics
   ChunkSummary chunks;
   std::vector<format::Gap> gaps;

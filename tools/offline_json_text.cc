@@ -79,13 +79,27 @@ bool AppendJsonString(std::string_view s, std::string* out) {
       exact = false;  // not UTF-8: print the byte as its Latin-1 code point
     }
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\b': out->append("\\b"); break;
-      case '\f': out->append("\\f"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\b':
+        out->append("\\b");
+        break;
+      case '\f':
+        out->append("\\f");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
       default: {
         char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
         out->append(esc, 6);
@@ -101,16 +115,22 @@ bool CanonicalScanner::Scan() { return Value(0) && pos_ == s_.size(); }
 
 bool CanonicalScanner::Value(int depth) {
   switch (Peek()) {
-    case '{': return Object(depth + 1);
-    case '[': return Array(depth + 1);
+    case '{':
+      return Object(depth + 1);
+    case '[':
+      return Array(depth + 1);
     case '"': {
       std::string_view raw;
       return String(&raw);
     }
-    case 't': return Literal("true");
-    case 'f': return Literal("false");
-    case 'n': return Literal("null");
-    default: return Number();
+    case 't':
+      return Literal("true");
+    case 'f':
+      return Literal("false");
+    case 'n':
+      return Literal("null");
+    default:
+      return Number();
   }
 }
 

@@ -1,6 +1,5 @@
 // Decoding side of the JSON lines format (tools/jsonl.h): one line to a frame or a gap.
 #include <algorithm>
-
 #include <nlohmann/json.hpp>
 
 #include "common/units.h"
@@ -16,8 +15,8 @@ using Json = nlohmann::ordered_json;
 constexpr int kMaxLineDepth = 512;
 
 Status Err(uint64_t line, std::string_view field, const std::string& what) {
-  return Status::InvalidArgument("line " + std::to_string(line) + ": field '" +
-                                 std::string(field) + "': " + what);
+  return Status::InvalidArgument("line " + std::to_string(line) + ": field '" + std::string(field) +
+                                 "': " + what);
 }
 
 // "'text'" (built with append: g++ 12 warns falsely on "'" + std::string, PR 105329).
@@ -33,8 +32,10 @@ bool TooDeep(std::string_view line) {
   for (size_t i = 0; i < line.size(); ++i) {
     char c = line[i];
     if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '{' || c == '[') {
@@ -94,8 +95,8 @@ Status DecodeGap(const Json& g, uint64_t line, uint64_t last_seq, format::Gap* g
     if (!d->is_string()) return Err(line, "gap.detail", "must be a string");
     gap->detail = d->get<std::string>();
     if (gap->detail.size() > format::kMaxGapDetail) {
-      return Err(line, "gap.detail", "longer than " + std::to_string(format::kMaxGapDetail) +
-                                         " bytes");
+      return Err(line, "gap.detail",
+                 "longer than " + std::to_string(format::kMaxGapDetail) + " bytes");
     }
   }
   return Status::Ok();
@@ -146,8 +147,10 @@ Status DecodePayload(const Json& obj, uint64_t line, std::string* payload) {
     auto it = obj.find(key);
     if (it == obj.end()) continue;
     if (found != nullptr) {
-      return Err(line, key, std::string("only one of payload, payload_text, payload_b64 may "
-                                        "appear (also has ") + found + ")");
+      return Err(line, key,
+                 std::string("only one of payload, payload_text, payload_b64 may "
+                             "appear (also has ") +
+                     found + ")");
     }
     found = key;
     if (key[7] == '\0') {
@@ -172,8 +175,8 @@ Status DecodePayload(const Json& obj, uint64_t line, std::string* payload) {
 }  // namespace
 
 Result<DecodedLine> JsonlDecoder::Decode(std::string_view line, uint64_t line_no) {
-  if (TooDeep(line)) return Status::InvalidArgument("line " + std::to_string(line_no) +
-                                                    ": nested too deeply");
+  if (TooDeep(line))
+    return Status::InvalidArgument("line " + std::to_string(line_no) + ": nested too deeply");
   Json obj = Json::parse(line, nullptr, /*allow_exceptions=*/false);
   if (obj.is_discarded()) {
     return Status::InvalidArgument("line " + std::to_string(line_no) + ": not valid JSON");
@@ -192,8 +195,8 @@ Result<DecodedLine> JsonlDecoder::Decode(std::string_view line, uint64_t line_no
     EVTAPE_RETURN_IF_ERROR(DecodeGap(*g, line_no, last_seq_, &out.gap));
     return out;
   }
-  static const char* const kKnown[] = {"seq",     "time",    "mono_ns",         "subject",
-                                       "reply",   "headers", "headers_raw_b64", "payload",
+  static const char* const kKnown[] = {"seq",          "time",       "mono_ns",         "subject",
+                                       "reply",        "headers",    "headers_raw_b64", "payload",
                                        "payload_text", "payload_b64"};
   for (auto it = obj.begin(); it != obj.end(); ++it) {
     if (std::find(std::begin(kKnown), std::end(kKnown), it.key()) == std::end(kKnown)) {
@@ -208,8 +211,8 @@ Result<DecodedLine> JsonlDecoder::Decode(std::string_view line, uint64_t line_no
     }
     f.seq = s->get<uint64_t>();
     if (f.seq <= last_seq_) {
-      return Err(line_no, "seq", "must be greater than the previous frame's seq " +
-                                     std::to_string(last_seq_));
+      return Err(line_no, "seq",
+                 "must be greater than the previous frame's seq " + std::to_string(last_seq_));
     }
   }
   bool present;
@@ -223,7 +226,8 @@ Result<DecodedLine> JsonlDecoder::Decode(std::string_view line, uint64_t line_no
     f.mono_ns = m->get<int64_t>();
   }
   auto subject = obj.find("subject");
-  if (subject == obj.end() || !subject->is_string() || subject->get_ref<const std::string&>().empty()) {
+  if (subject == obj.end() || !subject->is_string() ||
+      subject->get_ref<const std::string&>().empty()) {
     return Err(line_no, "subject", "missing or not a non-empty string");
   }
   f.subject = subject->get<std::string>();

@@ -34,11 +34,10 @@ const VerbHelp kHelp = {
 po::options_description Options() {
   po::options_description d("Options");
   AddSelectionOptions(&d, /*with_limit=*/true);
-  d.add_options()
-      ("payload-only", "print only each payload (raw bytes) followed by a newline")
-      ("skip-corrupt", "read past damaged data (issues on stderr, exit 3) instead of stopping")
-      ("input", po::value<std::vector<std::string>>()->value_name("REC"),
-       "recording directory or segment file (also positional)");
+  d.add_options()("payload-only", "print only each payload (raw bytes) followed by a newline")(
+      "skip-corrupt", "read past damaged data (issues on stderr, exit 3) instead of stopping")(
+      "input", po::value<std::vector<std::string>>()->value_name("REC"),
+      "recording directory or segment file (also positional)");
   return d;
 }
 
@@ -74,7 +73,8 @@ int RunCat(const Args& args) {
   pos.add("input", -1);
   po::variables_map vm;
   if (auto code = ParseArgs(kHelp, options, pos, args, &vm)) return *code;
-  if (vm.count("input") == 0) return UsageError(kHelp, "missing REC (a recording directory or segment file)");
+  if (vm.count("input") == 0)
+    return UsageError(kHelp, "missing REC (a recording directory or segment file)");
   auto inputs = vm["input"].as<std::vector<std::string>>();
   auto sel = SelectionFromOptions(vm);
   if (!sel.ok()) return UsageError(kHelp, sel.status().message());
@@ -116,7 +116,8 @@ int RunCat(const Args& args) {
   out.Flush();
   if (!out.error().empty()) return RuntimeError(kHelp, out.error());
   for (const auto& issue : log.issues) {
-    if (issue.kind != format::ReadIssue::Kind::kUnsealed) Warn(kHelp, offline::DescribeIssue(issue));
+    if (issue.kind != format::ReadIssue::Kind::kUnsealed)
+      Warn(kHelp, offline::DescribeIssue(issue));
   }
   if (st.enc.lossy_strings > 0) {
     Warn(kHelp, std::to_string(st.enc.lossy_strings) +

@@ -31,10 +31,10 @@ const VerbHelp kHelp = {
 
 po::options_description Options() {
   po::options_description d("Options");
-  d.add_options()
-      ("output,o", po::value<std::string>()->value_name("REC"), "recording directory to write")
-      ("input", po::value<std::vector<std::string>>()->value_name("FILE"),
-       "JSON lines file, or - for stdin (also positional)");
+  d.add_options()("output,o", po::value<std::string>()->value_name("REC"),
+                  "recording directory to write")(
+      "input", po::value<std::vector<std::string>>()->value_name("FILE"),
+      "JSON lines file, or - for stdin (also positional)");
   return d;
 }
 
@@ -48,9 +48,8 @@ Status ImportLines(std::istream& in, const std::string& name, offline::OutputRec
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     auto decoded = decoder.Decode(line, line_no);
     if (!decoded.ok()) return decoded.status().WithPrefix(name);
-    Status s = decoded->kind == jsonl::DecodedLine::Kind::kFrame
-                   ? out->Add(decoded->frame.view())
-                   : out->AddGap(decoded->gap);
+    Status s = decoded->kind == jsonl::DecodedLine::Kind::kFrame ? out->Add(decoded->frame.view())
+                                                                 : out->AddGap(decoded->gap);
     if (s.code() == Status::Code::kInvalidArgument) {
       return Status::InvalidArgument(name + ": line " + std::to_string(line_no) + ": " +
                                      s.message());
@@ -71,8 +70,8 @@ int RunImport(const Args& args) {
   if (auto code = ParseArgs(kHelp, options, pos, args, &vm)) return *code;
   if (vm.count("input") == 0) return UsageError(kHelp, "missing FILE.jsonl (or - for stdin)");
   auto inputs = vm["input"].as<std::vector<std::string>>();
-  if (inputs.size() != 1) return UsageError(kHelp, "takes exactly one input file, got " +
-                                                       std::to_string(inputs.size()));
+  if (inputs.size() != 1)
+    return UsageError(kHelp, "takes exactly one input file, got " + std::to_string(inputs.size()));
   if (vm.count("output") == 0) return UsageError(kHelp, "missing -o REC (the recording to write)");
   const std::string out_dir = vm["output"].as<std::string>();
   const std::string& name = inputs[0];

@@ -3,7 +3,6 @@
 #include <cstdio>
 #include <functional>
 #include <iostream>
-
 #include <nlohmann/json.hpp>
 
 #include "common/units.h"
@@ -35,12 +34,11 @@ const VerbHelp kHelp = {
 
 po::options_description Options() {
   po::options_description d("Options");
-  d.add_options()
-      ("json", "print one JSON object instead of text")
-      ("top", po::value<std::string>()->value_name("N"), "rows per text table (default 20, 0: all)")
-      ("scan", "read every segment in full even when sealed")
-      ("input", po::value<std::vector<std::string>>()->value_name("REC"),
-       "recording directory or segment file (also positional)");
+  d.add_options()("json", "print one JSON object instead of text")(
+      "top", po::value<std::string>()->value_name("N"), "rows per text table (default 20, 0: all)")(
+      "scan", "read every segment in full even when sealed")(
+      "input", po::value<std::vector<std::string>>()->value_name("REC"),
+      "recording directory or segment file (also positional)");
   return d;
 }
 
@@ -60,17 +58,23 @@ nlohmann::json ToJson(const RecordingInfo& info) {
   if (info.metadata) j["metadata"] = format::MetadataToJson(*info.metadata);
   j["segments"] = nlohmann::json::array();
   for (const auto& s : info.segments) {
-    j["segments"].push_back({{"path", s.path}, {"sealed", s.sealed}, {"scanned", s.scanned},
-                             {"frames", s.frames}, {"raw_bytes", s.raw_bytes},
+    j["segments"].push_back({{"path", s.path},
+                             {"sealed", s.sealed},
+                             {"scanned", s.scanned},
+                             {"frames", s.frames},
+                             {"raw_bytes", s.raw_bytes},
                              {"file_bytes", s.file_bytes}});
   }
-  j["start"] = info.first_time_ns ? nlohmann::json(FormatRfc3339Nanos(*info.first_time_ns)) : nullptr;
+  j["start"] =
+      info.first_time_ns ? nlohmann::json(FormatRfc3339Nanos(*info.first_time_ns)) : nullptr;
   j["end"] = info.last_time_ns ? nlohmann::json(FormatRfc3339Nanos(*info.last_time_ns)) : nullptr;
   j["duration_ns"] = info.first_time_ns ? *info.last_time_ns - *info.first_time_ns : 0;
   j["messages"] = info.frames;
   j["raw_bytes"] = info.raw_bytes;
   j["stored_bytes"] = info.file_bytes;
-  j["ratio"] = info.file_bytes ? static_cast<double>(info.raw_bytes) / static_cast<double>(info.file_bytes) : 0.0;
+  j["ratio"] = info.file_bytes
+                   ? static_cast<double>(info.raw_bytes) / static_cast<double>(info.file_bytes)
+                   : 0.0;
   j["rate"] = RateJson(info.stats.total());
   auto subject_rates = info.stats.subjects();
   j["subjects"] = nlohmann::json::object();
@@ -93,17 +97,23 @@ nlohmann::json ToJson(const RecordingInfo& info) {
   for (const auto& [name, r] : sources.keys) j["sources"][name] = r.count;
   j["segments_without_stats"] = info.segments_without_stats;
   const auto& c = info.chunks;
-  j["chunks"] = {{"count", c.count}, {"frames", c.frames}, {"raw_bytes", c.raw_bytes},
-                 {"stored_bytes", c.stored_bytes}, {"min_stored", c.min_stored},
-                 {"max_stored", c.max_stored}, {"min_frames", c.min_frames},
-                 {"max_frames", c.max_frames}, {"indexed_segments", c.indexed_segments}};
+  j["chunks"] = {{"count", c.count},
+                 {"frames", c.frames},
+                 {"raw_bytes", c.raw_bytes},
+                 {"stored_bytes", c.stored_bytes},
+                 {"min_stored", c.min_stored},
+                 {"max_stored", c.max_stored},
+                 {"min_frames", c.min_frames},
+                 {"max_frames", c.max_frames},
+                 {"indexed_segments", c.indexed_segments}};
   j["gaps"] = nlohmann::json::array();
   for (const auto& g : info.gaps) {
     j["gaps"].push_back({{"reason", format::GapReasonName(g.reason)},
                          {"start", FormatRfc3339Nanos(g.start_ns)},
                          {"end", FormatRfc3339Nanos(g.end_ns)},
                          {"count", g.count ? nlohmann::json(*g.count) : nlohmann::json(nullptr)},
-                         {"after_seq", g.after_seq}, {"detail", g.detail}});
+                         {"after_seq", g.after_seq},
+                         {"detail", g.detail}});
   }
   j["issues"] = nlohmann::json::array();
   for (const auto& i : info.issues.issues) j["issues"].push_back(offline::DescribeIssue(i));
@@ -145,7 +155,10 @@ void PrintText(const RecordingInfo& info, size_t top) {
   }
   std::cout << "Messages:   " << info.frames << "\n";
   char ratio[32];
-  std::snprintf(ratio, sizeof(ratio), "%.2f", info.file_bytes ? static_cast<double>(info.raw_bytes) / static_cast<double>(info.file_bytes) : 0.0);
+  std::snprintf(ratio, sizeof(ratio), "%.2f",
+                info.file_bytes
+                    ? static_cast<double>(info.raw_bytes) / static_cast<double>(info.file_bytes)
+                    : 0.0);
   std::cout << "Bytes:      raw " << FormatBytes(info.raw_bytes) << ", stored "
             << FormatBytes(info.file_bytes) << ", ratio " << ratio << "\n";
   std::cout << "Rate:       " << Rate(info.stats.total()) << " msg/s (min / avg / max)\n";
@@ -160,8 +173,9 @@ void PrintText(const RecordingInfo& info, size_t top) {
   auto subject_rates = info.stats.subjects();
   for (const auto& [name, s] : info.subjects) {
     auto it = subject_rates.keys.find(name);
-    subjects.push_back({name, {s, it == subject_rates.keys.end() ? std::nullopt
-                                                                 : std::optional<KeyRate>(it->second)}});
+    subjects.push_back(
+        {name,
+         {s, it == subject_rates.keys.end() ? std::nullopt : std::optional<KeyRate>(it->second)}});
   }
   PrintTable<SubjectRow>(
       info.subjects_truncated ? "Subjects (truncated in a footer)" : "Subjects", subjects, top,
@@ -171,13 +185,15 @@ void PrintText(const RecordingInfo& info, size_t top) {
       },
       [](const SubjectRow& r) { return r.first.frames; });
   auto types = info.stats.types();
-  PrintTable<KeyRate>("CloudEvent types", {types.keys.begin(), types.keys.end()}, top,
-                      [](const KeyRate& r) { return std::to_string(r.count) + " msgs, " + Rate(r) + " /s"; },
-                      [](const KeyRate& r) { return r.count; });
+  PrintTable<KeyRate>(
+      "CloudEvent types", {types.keys.begin(), types.keys.end()}, top,
+      [](const KeyRate& r) { return std::to_string(r.count) + " msgs, " + Rate(r) + " /s"; },
+      [](const KeyRate& r) { return r.count; });
   auto sources = info.stats.sources();
-  PrintTable<KeyRate>("Sources", {sources.keys.begin(), sources.keys.end()}, top,
-                      [](const KeyRate& r) { return std::to_string(r.count) + " msgs"; },
-                      [](const KeyRate& r) { return r.count; });
+  PrintTable<KeyRate>(
+      "Sources", {sources.keys.begin(), sources.keys.end()}, top,
+      [](const KeyRate& r) { return std::to_string(r.count) + " msgs"; },
+      [](const KeyRate& r) { return r.count; });
   if (info.segments_without_stats > 0) {
     std::cout << "  (" << info.segments_without_stats
               << " sealed segments carry no type/source statistics; use --scan)\n";
@@ -204,7 +220,8 @@ int RunInfo(const Args& args) {
   pos.add("input", -1);
   po::variables_map vm;
   if (auto code = ParseArgs(kHelp, options, pos, args, &vm)) return *code;
-  if (vm.count("input") == 0) return UsageError(kHelp, "missing REC (a recording directory or segment file)");
+  if (vm.count("input") == 0)
+    return UsageError(kHelp, "missing REC (a recording directory or segment file)");
   size_t top = 20;
   if (vm.count("top") != 0) {
     const std::string& t = vm["top"].as<std::string>();

@@ -25,11 +25,11 @@ const VerbHelp kHelp = {
 
 po::options_description Options() {
   po::options_description d("Options");
-  d.add_options()
-      ("output,o", po::value<std::string>()->value_name("OUT"), "recording directory to write")
-      ("skip-corrupt", "read past damaged data (issues on stderr, exit 3) instead of stopping")
-      ("input", po::value<std::vector<std::string>>()->value_name("REC"),
-       "recordings to merge (also positional)");
+  d.add_options()("output,o", po::value<std::string>()->value_name("OUT"),
+                  "recording directory to write")(
+      "skip-corrupt", "read past damaged data (issues on stderr, exit 3) instead of stopping")(
+      "input", po::value<std::vector<std::string>>()->value_name("REC"),
+      "recordings to merge (also positional)");
   return d;
 }
 
@@ -78,7 +78,8 @@ int RunMerge(const Args& args) {
   pos.add("input", -1);
   po::variables_map vm;
   if (auto code = ParseArgs(kHelp, options, pos, args, &vm)) return *code;
-  if (vm.count("input") == 0) return UsageError(kHelp, "missing REC arguments (recordings to merge)");
+  if (vm.count("input") == 0)
+    return UsageError(kHelp, "missing REC arguments (recordings to merge)");
   if (vm.count("output") == 0) return UsageError(kHelp, "missing -o OUT (the recording to write)");
   auto inputs = vm["input"].as<std::vector<std::string>>();
   const std::string out_dir = vm["output"].as<std::string>();
@@ -90,8 +91,8 @@ int RunMerge(const Args& args) {
 
   offline::IssueLog log;
   format::ReaderOptions ro;
-  ro.recovery = vm.count("skip-corrupt") != 0 ? format::Recovery::kSkipDamage
-                                                : format::Recovery::kStrict;
+  ro.recovery =
+      vm.count("skip-corrupt") != 0 ? format::Recovery::kSkipDamage : format::Recovery::kStrict;
   ro.reporter = &log;
   std::vector<Source> sources(inputs.size());
   for (size_t i = 0; i < inputs.size(); ++i) {

@@ -26,10 +26,10 @@ const VerbHelp kHelp = {
 
 po::options_description Options() {
   po::options_description d("Options");
-  d.add_options()
-      ("output,o", po::value<std::string>()->value_name("OUT"), "recording directory to write")
-      ("input", po::value<std::vector<std::string>>()->value_name("REC"),
-       "recording directory or segment file (also positional)");
+  d.add_options()("output,o", po::value<std::string>()->value_name("OUT"),
+                  "recording directory to write")(
+      "input", po::value<std::vector<std::string>>()->value_name("REC"),
+      "recording directory or segment file (also positional)");
   return d;
 }
 
@@ -80,7 +80,8 @@ int RunRecover(const Args& args) {
   pos.add("input", -1);
   po::variables_map vm;
   if (auto code = ParseArgs(kHelp, options, pos, args, &vm)) return *code;
-  if (vm.count("input") == 0) return UsageError(kHelp, "missing REC (a recording directory or segment file)");
+  if (vm.count("input") == 0)
+    return UsageError(kHelp, "missing REC (a recording directory or segment file)");
   if (vm.count("output") == 0) return UsageError(kHelp, "missing -o OUT (the recording to write)");
   auto inputs = vm["input"].as<std::vector<std::string>>();
   const std::string out_dir = vm["output"].as<std::string>();
@@ -116,8 +117,8 @@ int RunRecover(const Args& args) {
   bool lost = offline::LossExitCode(log.issues) != kExitOk;
   if (s.ok() && out.frames() == 0 && lost) {
     out.Abort();
-    return RuntimeError(kHelp, "nothing recoverable: no intact frame in " + inputs.front() +
-                                   " (" + std::to_string(log.issues.size()) + " issues)");
+    return RuntimeError(kHelp, "nothing recoverable: no intact frame in " + inputs.front() + " (" +
+                                   std::to_string(log.issues.size()) + " issues)");
   }
   if (s.ok()) s = out.Finish();
   if (!s.ok()) {
@@ -127,8 +128,8 @@ int RunRecover(const Args& args) {
   for (const auto& i : log.issues) {
     if (offline::LostFrames(i)) Warn(kHelp, offline::DescribeIssue(i));
   }
-  std::cerr << "evtape recover: wrote " << out.frames() << " frames and " << out.gaps()
-            << " gaps (" << gaps.added() << " added for lost data) to " << out_dir << "\n";
+  std::cerr << "evtape recover: wrote " << out.frames() << " frames and " << out.gaps() << " gaps ("
+            << gaps.added() << " added for lost data) to " << out_dir << "\n";
   return lost ? kExitLoss : kExitOk;
 }
 

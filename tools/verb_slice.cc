@@ -31,10 +31,10 @@ po::options_description Options() {
   d.add_options()("output,o", po::value<std::string>()->value_name("OUT"),
                   "recording directory to write");
   AddSelectionOptions(&d, /*with_limit=*/true);
-  d.add_options()
-      ("skip-corrupt", "read past damaged data (issues on stderr, exit 3) instead of stopping")
-      ("input", po::value<std::vector<std::string>>()->value_name("REC"),
-       "recording directory or segment file (also positional)");
+  d.add_options()("skip-corrupt",
+                  "read past damaged data (issues on stderr, exit 3) instead of stopping")(
+      "input", po::value<std::vector<std::string>>()->value_name("REC"),
+      "recording directory or segment file (also positional)");
   return d;
 }
 
@@ -46,7 +46,8 @@ int RunSlice(const Args& args) {
   pos.add("input", -1);
   po::variables_map vm;
   if (auto code = ParseArgs(kHelp, options, pos, args, &vm)) return *code;
-  if (vm.count("input") == 0) return UsageError(kHelp, "missing REC (a recording directory or segment file)");
+  if (vm.count("input") == 0)
+    return UsageError(kHelp, "missing REC (a recording directory or segment file)");
   if (vm.count("output") == 0) return UsageError(kHelp, "missing -o OUT (the recording to write)");
   auto inputs = vm["input"].as<std::vector<std::string>>();
   const std::string out_dir = vm["output"].as<std::string>();
@@ -65,8 +66,8 @@ int RunSlice(const Args& args) {
   }
   offline::IssueLog log;
   format::ReaderOptions ro;
-  ro.recovery = vm.count("skip-corrupt") != 0 ? format::Recovery::kSkipDamage
-                                                : format::Recovery::kStrict;
+  ro.recovery =
+      vm.count("skip-corrupt") != 0 ? format::Recovery::kSkipDamage : format::Recovery::kStrict;
   ro.reporter = &log;
   auto reader = format::RecordingReader::Open(FileSystem::Default(), inputs, ro);
   if (!reader.ok()) return RuntimeError(kHelp, reader.status());
@@ -80,7 +81,8 @@ int RunSlice(const Args& args) {
     auto more = reader.value()->Next(&e);
     if (!more.ok()) {
       s = more.status();
-      if (s.IsCorruption()) s = s.WithPrefix("input damaged (use --skip-corrupt, or 'evtape recover')");
+      if (s.IsCorruption())
+        s = s.WithPrefix("input damaged (use --skip-corrupt, or 'evtape recover')");
       break;
     }
     if (!more.value()) break;
@@ -98,8 +100,8 @@ int RunSlice(const Args& args) {
   for (const auto& i : log.issues) {
     if (offline::LostFrames(i)) Warn(kHelp, offline::DescribeIssue(i));
   }
-  std::cerr << "evtape slice: wrote " << out.frames() << " frames and " << out.gaps()
-            << " gaps to " << out_dir << "\n";
+  std::cerr << "evtape slice: wrote " << out.frames() << " frames and " << out.gaps() << " gaps to "
+            << out_dir << "\n";
   return offline::LossExitCode(log.issues);
 }
 

@@ -1,6 +1,5 @@
 // evtape verify: read everything, list every problem.
 #include <iostream>
-
 #include <nlohmann/json.hpp>
 
 #include "tools/offline_common.h"
@@ -26,10 +25,9 @@ const VerbHelp kHelp = {
 
 po::options_description Options() {
   po::options_description d("Options");
-  d.add_options()
-      ("json", "print a JSON object instead of text")
-      ("input", po::value<std::vector<std::string>>()->value_name("REC"),
-       "recording directory or segment file (also positional)");
+  d.add_options()("json", "print a JSON object instead of text")(
+      "input", po::value<std::vector<std::string>>()->value_name("REC"),
+      "recording directory or segment file (also positional)");
   return d;
 }
 
@@ -63,7 +61,8 @@ int RunVerify(const Args& args) {
   pos.add("input", -1);
   po::variables_map vm;
   if (auto code = ParseArgs(kHelp, options, pos, args, &vm)) return *code;
-  if (vm.count("input") == 0) return UsageError(kHelp, "missing REC (a recording directory or segment file)");
+  if (vm.count("input") == 0)
+    return UsageError(kHelp, "missing REC (a recording directory or segment file)");
   auto segments = offline::InputSegments(vm["input"].as<std::vector<std::string>>());
   if (!segments.ok()) return RuntimeError(kHelp, segments.status());
 
@@ -76,30 +75,36 @@ int RunVerify(const Args& args) {
   uint64_t lost = 0;
   bool lost_unknown = false;
   for (const auto& i : log.issues) {
-    if (i.frames_lost) lost += *i.frames_lost;
-    else if (i.bytes_dropped > 0) lost_unknown = true;
+    if (i.frames_lost)
+      lost += *i.frames_lost;
+    else if (i.bytes_dropped > 0)
+      lost_unknown = true;
   }
   const char* verdict = code == kExitOk ? "clean" : code == kExitLoss ? "incomplete" : "corrupt";
   if (vm.count("json") != 0) {
-    nlohmann::json j = {{"segments", totals.segments}, {"sealed_segments", totals.sealed},
-                        {"frames", totals.frames},     {"gaps", totals.gaps},
-                        {"chunks", totals.chunks},     {"raw_bytes", totals.raw_bytes},
-                        {"file_bytes", totals.file_bytes}, {"frames_lost", lost},
-                        {"frames_lost_unknown", lost_unknown}, {"verdict", verdict}};
+    nlohmann::json j = {{"segments", totals.segments},
+                        {"sealed_segments", totals.sealed},
+                        {"frames", totals.frames},
+                        {"gaps", totals.gaps},
+                        {"chunks", totals.chunks},
+                        {"raw_bytes", totals.raw_bytes},
+                        {"file_bytes", totals.file_bytes},
+                        {"frames_lost", lost},
+                        {"frames_lost_unknown", lost_unknown},
+                        {"verdict", verdict}};
     j["issues"] = nlohmann::json::array();
     for (const auto& i : log.issues) j["issues"].push_back(IssueJson(i));
     std::cout << j.dump(2) << "\n";
   } else {
     for (const auto& i : log.issues) std::cout << offline::DescribeIssue(i) << "\n";
     std::cout << totals.segments << " segments (" << totals.sealed << " sealed), " << totals.frames
-              << " frames, " << totals.gaps << " gaps, " << log.issues.size() << " issues, "
-              << lost << (lost_unknown ? "+ (some unknown)" : "") << " frames lost: " << verdict
-              << "\n";
+              << " frames, " << totals.gaps << " gaps, " << log.issues.size() << " issues, " << lost
+              << (lost_unknown ? "+ (some unknown)" : "") << " frames lost: " << verdict << "\n";
   }
   if (code != kExitOk) {
     // One diagnostic line for scripts and humans; the details went to stdout.
-    std::cerr << "evtape verify: " << log.issues.size() << " issues, " << verdict << " (first: "
-              << offline::DescribeIssue(log.issues.front()) << ")\n";
+    std::cerr << "evtape verify: " << log.issues.size() << " issues, " << verdict
+              << " (first: " << offline::DescribeIssue(log.issues.front()) << ")\n";
   }
   return code;
 }

@@ -41,9 +41,9 @@ TEST_CASE("PeekCloudEvent decodes escapes and skips escaped quotes", "[peek]") {
 
 TEST_CASE("PeekCloudEvent rejects non-objects and malformed input", "[peek]") {
   CloudEventPeek p;
-  for (std::string_view bad : {"", "   ", "[1,2]", "\"type\"", "42", "{\"type\"", "{\"a\":}",
-                               "{\"a\" 1}", "{\"type\":\"unterminated}", "\x00\x01\xff",
-                               "{\"a\":[1,2}", "{,}"}) {
+  for (std::string_view bad :
+       {"", "   ", "[1,2]", "\"type\"", "42", "{\"type\"", "{\"a\":}", "{\"a\" 1}",
+        "{\"type\":\"unterminated}", "\x00\x01\xff", "{\"a\":[1,2}", "{,}"}) {
     INFO(bad);
     CHECK_FALSE(PeekCloudEvent(bad, &p));
     CHECK_FALSE(p.has_type);

@@ -1,9 +1,8 @@
 // JSON lines codec: encoding choices per docs/jsonl.md and exact round trips.
-#include <catch2/catch.hpp>
-
-#include <nlohmann/json.hpp>
-
 #include "tools/jsonl.h"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 namespace evtape::jsonl {
 namespace {
@@ -59,8 +58,7 @@ TEST_CASE("base64 round trips and rejects bad input", "[jsonl]") {
 TEST_CASE("payload forms: canonical JSON embedded, else text, else base64", "[jsonl]") {
   CHECK(Line(MakeFrame(R"({"b":1,"a":[true,null,"x"]})")).find(R"("payload":{"b":1,"a":)") !=
         std::string::npos);
-  CHECK(Line(MakeFrame(R"({"a": 1})")).find(R"("payload_text":"{\"a\": 1}")") !=
-        std::string::npos);
+  CHECK(Line(MakeFrame(R"({"a": 1})")).find(R"("payload_text":"{\"a\": 1}")") != std::string::npos);
   CHECK(Line(MakeFrame(R"({"a":1,"a":2})")).find("payload_text") != std::string::npos);
   CHECK(Line(MakeFrame("-0")).find("payload_text") != std::string::npos);
   CHECK(Line(MakeFrame("1.5")).find(R"("payload":1.5)") != std::string::npos);
@@ -148,8 +146,9 @@ TEST_CASE("decoder errors name the line and the field", "[jsonl]") {
   JsonlDecoder dec;
   REQUIRE(dec.Decode(R"({"seq":5,"subject":"a","time":"2026-01-01T00:00:00Z"})", 1).ok());
   auto r = dec.Decode(R"({"seq":5,"subject":"a","time":"2026-01-01T00:00:00Z"})", 2);
-  CHECK(r.status().message() == "line 2: field 'seq': must be greater than the previous "
-                                "frame's seq 5");
+  CHECK(r.status().message() ==
+        "line 2: field 'seq': must be greater than the previous "
+        "frame's seq 5");
   auto next = dec.Decode(R"({"subject":"a","time":"2026-01-01T00:00:00+01:00"})", 3);
   REQUIRE(next.ok());
   CHECK(next->frame.seq == 6);

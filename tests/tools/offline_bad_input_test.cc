@@ -23,8 +23,9 @@ TEST_CASE("bad input table: exit code and one clear stderr line", "[bad-input]")
   REQUIRE(::mkdir((tmp / "full").c_str(), 0755) == 0);
   testutil::WriteFile(tmp / "full/notes.txt", "x");
   testutil::WriteFile(tmp / "notrec.txt", "this is not a recording at all\n");
-  testutil::WriteFile(tmp / "bad.jsonl", "{\"subject\":\"a\",\"time\":\"2026-01-01T00:00:00Z\"}\n"
-                                         "{\"subject\":\"a\",\"time\":\"noon\"}\n");
+  testutil::WriteFile(tmp / "bad.jsonl",
+                      "{\"subject\":\"a\",\"time\":\"2026-01-01T00:00:00Z\"}\n"
+                      "{\"subject\":\"a\",\"time\":\"noon\"}\n");
   testutil::WriteFile(tmp / "unreadable.seg", "x");
   REQUIRE(::chmod((tmp / "unreadable.seg").c_str(), 0) == 0);
   bool root = ::geteuid() == 0;  // root reads anything: that row then expects another error

@@ -21,7 +21,7 @@ struct WriteSpec {
   bool seal_last = true;
   size_t chunk_bytes = 4096;  // small chunks so that damage hits one chunk of many
   std::vector<std::pair<size_t, format::Gap>> gaps;  // gap written after frame index i
-  bool with_stats = true;      // footer extra from FooterStats
+  bool with_stats = true;                            // footer extra from FooterStats
 };
 
 // Writes `frames` as a recording in `dir` (created). Returns the segment paths.
@@ -34,7 +34,8 @@ void TruncateTo(const std::string& path, uint64_t size);
 uint64_t FileSize(const std::string& path);
 
 // Runs evtape with args; returns the result (stdout/stderr captured).
-testutil::ProcResult Evtape(const std::vector<std::string>& args, const std::string& stdin_data = "");
+testutil::ProcResult Evtape(const std::vector<std::string>& args,
+                            const std::string& stdin_data = "");
 // Number of lines in s.
 size_t CountLines(const std::string& s);
 

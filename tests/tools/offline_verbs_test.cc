@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
-
 #include <nlohmann/json.hpp>
 
 #include "format/file.h"
