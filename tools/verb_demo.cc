@@ -211,8 +211,8 @@ int RunDemo(const Args& args) {
   auto got = ReadAll(out_dir);
   if (!want.ok()) return RuntimeError(kHelp, want.status());
   if (!got.ok()) return RuntimeError(kHelp, got.status());
-  std::cout << "\n";
-  PrintSummary(out_dir, *got);
+  std::cout << "\n$ evtape info " << out_dir << "\n" << std::flush;
+  if (RunInfo({out_dir}) != kExitOk) PrintSummary(out_dir, *got);
   size_t same = 0;
   for (; same < want->size() && same < got->size(); ++same) {
     const auto &a = (*want)[same], &b = (*got)[same];
