@@ -7,6 +7,7 @@
 
 #include "common/ids.h"
 #include "common/units.h"
+#include "tools/lint_json.h"
 #include "tools/lint_schema.h"
 
 namespace evtape::lint {
@@ -59,9 +60,13 @@ class Checker {
   std::vector<Finding>* out_;
 };
 
-std::string Quote(const std::string& s) {
-  std::string shown = s.size() > 80 ? s.substr(0, 77) + "..." : s;
-  return Json(shown).dump(-1, ' ', false, Json::error_handler_t::replace);
+// A value as compact JSON for a message, cut to 80 bytes at a UTF-8 boundary.
+std::string Quote(const Json& v) {
+  std::string shown = v.dump(-1, ' ', false, Json::error_handler_t::replace);
+  if (shown.size() <= 80) return shown;
+  size_t cut = 77;
+  while (cut > 0 && (static_cast<unsigned char>(shown[cut]) & 0xC0) == 0x80) --cut;
+  return shown.substr(0, cut) + "...";
 }
 
 const char* KindName(FieldKind k) {
@@ -110,7 +115,7 @@ void CheckFields(const Json& obj, FieldTable table, const std::string& where, Ch
       continue;
     }
     if (!KindMatches(f.kind, *it)) {
-      c->Add("data-type", path + " must be " + KindName(f.kind) + ", got " + Quote(it->dump()));
+      c->Add("data-type", path + " must be " + KindName(f.kind) + ", got " + Quote(*it));
       continue;
     }
     if (f.kind == FieldKind::kObjectArray) {
@@ -175,7 +180,7 @@ void CheckIdAndTime(const Json& ev, Checker* c) {
   const Json& time = ev["time"];
   std::optional<int64_t> id_ms;
   if (!id.is_string() || !(id_ms = ids::UlidTimeMs(id.get_ref<const std::string&>()))) {
-    c->Add("envelope-id", "id " + Quote(id.dump()) + " is not ULID-shaped");
+    c->Add("envelope-id", "id " + Quote(id) + " is not ULID-shaped");
   }
   if (!time.is_string()) {
     c->Add("envelope-time", "time must be a string");
@@ -184,13 +189,13 @@ void CheckIdAndTime(const Json& ev, Checker* c) {
   const std::string& t = time.get_ref<const std::string&>();
   std::optional<int64_t> ns = ParseRfc3339(t);
   if (!ns || t.empty() || t.back() != 'Z' || t.size() < 20 || t[10] != 'T') {
-    c->Add("envelope-time", "time " + Quote(t) + " is not RFC 3339 UTC ending in Z");
+    c->Add("envelope-time", "time " + Quote(Json(t)) + " is not RFC 3339 UTC ending in Z");
     return;
   }
   size_t dot = t.find('.');
   size_t digits = dot == std::string::npos ? 0 : t.size() - dot - 2;
   if (digits != 0 && digits != 3 && digits != 6 && digits != 9) {
-    c->Add("time-precision", "time " + Quote(t) + " has " + std::to_string(digits) +
+    c->Add("time-precision", "time " + Quote(Json(t)) + " has " + std::to_string(digits) +
                                  " fractional digits; hosts write 0, 3, 6 or 9");
   }
   if (id_ms && std::llabs(*id_ms - *ns / 1000000) > 1000) {
@@ -221,15 +226,15 @@ void CheckEnvelope(const Json& ev, Checker* c) {
                              "source, datacontenttype, time, data)");
   }
   if (ev.contains("specversion") && ev["specversion"] != "1.0") {
-    c->Add("envelope-specversion", "specversion " + Quote(ev["specversion"].dump()) + " is not \"1.0\"");
+    c->Add("envelope-specversion", "specversion " + Quote(ev["specversion"]) + " is not \"1.0\"");
   }
   if (ev.contains("datacontenttype") && ev["datacontenttype"] != "application/json") {
     c->Add("envelope-datacontenttype",
-           "datacontenttype " + Quote(ev["datacontenttype"].dump()) + " is not application/json");
+           "datacontenttype " + Quote(ev["datacontenttype"]) + " is not application/json");
   }
   if (ev.contains("source") && !(ev["source"].is_string() &&
                                  ids::IsValidNkey(ev["source"].get_ref<const std::string&>(), 'N'))) {
-    c->Add("envelope-source", "source " + Quote(ev["source"].dump()) + " is not a host server nkey");
+    c->Add("envelope-source", "source " + Quote(ev["source"]) + " is not a host server nkey");
   }
   if (ev.contains("id") && ev.contains("time")) CheckIdAndTime(ev, c);
   if (ev.contains("data") && !ev["data"].is_object()) c->Add("envelope-data", "data is not an object");
@@ -241,14 +246,14 @@ void CheckEvent(const Json& ev, std::string_view event_token, Checker* c) {
   if (!ev["type"].is_string()) return c->Add("type-prefix", "type is not a string");
   const std::string& type = ev["type"].get_ref<const std::string&>();
   if (type.rfind(kTypePrefix, 0) != 0) {
-    return c->Add("type-prefix", "type " + Quote(type) + " does not start with " + std::string(kTypePrefix));
+    return c->Add("type-prefix", "type " + Quote(Json(type)) + " does not start with " + std::string(kTypePrefix));
   }
   std::string name = type.substr(kTypePrefix.size());
   if (name != event_token) {
     c->Add("subject-type", "subject says " + std::string(event_token) + " but type says " + name);
   }
   const EventSpec* spec = FindEvent(name);
-  if (spec == nullptr) return c->Add("unknown-event", "event " + Quote(name) + " is not emitted by 1.x hosts");
+  if (spec == nullptr) return c->Add("unknown-event", "event " + Quote(Json(name)) + " is not emitted by 1.x hosts");
   if (spec->spec_only) {
     return c->Add("spec-only-event", name + " is only in the AsyncAPI: not emitted by 1.x hosts, "
                                             "which send component_scale_failed");
@@ -260,8 +265,8 @@ void CheckEvent(const Json& ev, std::string_view event_token, Checker* c) {
   if (!unsorted.empty()) c->Add("data-order", "keys of " + unsorted + " are not sorted");
   auto host = data.find("host_id");
   if (host != data.end() && host->is_string() && ev.contains("source") && ev["source"] != *host) {
-    c->Add("source-host-id", "source " + Quote(ev["source"].dump()) + " differs from data.host_id " +
-                                 Quote(host->dump()));
+    c->Add("source-host-id", "source " + Quote(ev["source"]) + " differs from data.host_id " +
+                                 Quote(*host));
   }
   if (name == "host_started" && data.contains("uptime_seconds") && data["uptime_seconds"] != 0) {
     c->Add("data-value", "host_started.uptime_seconds is always 0");
@@ -269,7 +274,7 @@ void CheckEvent(const Json& ev, std::string_view event_token, Checker* c) {
   auto version = data.find("version");
   if (version != data.end() && version->is_string() &&
       !IsSemver(version->get_ref<const std::string&>())) {
-    c->Add("data-value", "version " + Quote(version->dump()) + " is not semver (wadm drops it)");
+    c->Add("data-value", "version " + Quote(*version) + " is not semver (wadm drops it)");
   }
 }
 
@@ -295,7 +300,11 @@ void LintMessage(std::string_view subject, std::string_view reply, std::string_v
   }
   if (!headers.empty()) c.Add("nats-headers", "message has NATS headers; hosts publish none");
   if (!reply.empty()) c.Add("reply-subject", "message has a reply subject; hosts set none");
-  Json ev = Json::parse(payload.begin(), payload.end(), nullptr, /*allow_exceptions=*/false);
+  if (!NestingWithin(payload)) {
+    return c.Add("payload-json", "payload nests deeper than " + std::to_string(kMaxJsonDepth) +
+                                     " levels; lattice events nest 4");
+  }
+  Json ev = ParseBounded(payload);
   if (ev.is_discarded() || !ev.is_object()) {
     return c.Add("payload-json", "payload is not a JSON object");
   }

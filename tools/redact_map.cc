@@ -4,6 +4,8 @@
 #include <array>
 #include <cstring>
 
+#include "tools/lint_json.h"
+
 namespace evtape::redact {
 namespace {
 
@@ -169,6 +171,26 @@ void Redactor::Visit(Json& v, const std::vector<std::string>& path, Mode mode, b
   }
 }
 
+void Redactor::RewriteKeys(Json& obj, Mode mode, bool* changed) {
+  if (mode == Mode::kCollect) {
+    for (auto it = obj.begin(); it != obj.end(); ++it) CollectText(it.key());
+    return;
+  }
+  // Keys are never rule targets (rules point at values), but an identifier used as a key (a
+  // consumer's state keyed by host id, say) must not survive: substrings are replaced.
+  bool any = false;
+  for (auto it = obj.begin(); it != obj.end() && !any; ++it) {
+    any = ReplaceSubstrings(it.key()) != it.key();
+  }
+  if (!any) return;
+  Json out = Json::object();
+  for (auto it = obj.begin(); it != obj.end(); ++it) {
+    out[ReplaceSubstrings(it.key())] = std::move(it.value());
+  }
+  obj = std::move(out);
+  *changed = true;
+}
+
 void Redactor::Walk(Json& v, std::vector<std::string>& path, Mode mode, bool* changed) {
   if (v.is_string()) return Visit(v, path, mode, changed);
   if (v.is_object()) {
@@ -177,6 +199,7 @@ void Redactor::Walk(Json& v, std::vector<std::string>& path, Mode mode, bool* ch
       Walk(it.value(), path, mode, changed);
       path.pop_back();
     }
+    RewriteKeys(v, mode, changed);
   } else if (v.is_array()) {
     for (size_t i = 0; i < v.size(); ++i) {
       path.push_back(std::to_string(i));
@@ -187,7 +210,7 @@ void Redactor::Walk(Json& v, std::vector<std::string>& path, Mode mode, bool* ch
 }
 
 void Redactor::CollectPayload(std::string_view payload) {
-  Json j = Json::parse(payload.begin(), payload.end(), nullptr, /*allow_exceptions=*/false);
+  Json j = lint::ParseBounded(payload);
   if (j.is_discarded()) return CollectText(payload);
   std::vector<std::string> path;
   bool changed = false;
@@ -262,7 +285,7 @@ std::string Redactor::ReplaceSubstrings(std::string_view text) const {
 }
 
 std::string Redactor::RewritePayload(std::string_view payload) {
-  Json j = Json::parse(payload.begin(), payload.end(), nullptr, /*allow_exceptions=*/false);
+  Json j = lint::ParseBounded(payload);
   if (j.is_discarded()) return ReplaceSubstrings(payload);
   std::vector<std::string> path;
   bool changed = false;

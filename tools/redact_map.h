@@ -4,12 +4,14 @@
 // Two passes over the frames. Collect() finds identifiers in first-seen order: values at the
 // rule pointers (defaults: /source and /data/host_id as host keys, /data/friendly_name,
 // /data/labels/* except hostcore.*, /data/config_name, /data/source_config/*,
-// /data/target_config/*) plus every string that looks like an nkey, anywhere. Finish() assigns
+// /data/target_config/*) plus every string or object key that looks like an nkey, anywhere. Finish() assigns
 // replacements from the seed in that order: nkeys become valid nkeys with the same prefix
 // letter (host ids stay valid 'N' server keys), friendly names adjective-noun-NNNN, label values
 // label-N, config names config-N, fields added by rules redacted-N. Rewrite() then replaces
-// every occurrence (whole values, and substrings of any string: error texts, subjects, reply
-// subjects, header blocks, gap details, non-JSON payloads). Originals shorter than 4 characters
+// every occurrence (whole values, and substrings of any string: error texts, object keys,
+// subjects, reply subjects, header blocks, gap details, non-JSON payloads and JSON nested deeper
+// than lint::kMaxJsonDepth, both handled as plain bytes). Identifiers that are only present in
+// an encoded form (base64 inside a payload, say) are not recognised. Originals shorter than 4 characters
 // or in a small stop list ("default", "stop", ...) are replaced only as whole values at rule
 // pointers, never as substrings, so structural words survive.
 //
@@ -72,6 +74,8 @@ class Redactor {
  private:
   enum class Mode { kCollect, kRewrite };
   void Walk(nlohmann::ordered_json& v, std::vector<std::string>& path, Mode mode, bool* changed);
+  // Object keys: nkeys in them are collected; known identifiers in them are replaced.
+  void RewriteKeys(nlohmann::ordered_json& obj, Mode mode, bool* changed);
   void Visit(nlohmann::ordered_json& v, const std::vector<std::string>& path, Mode mode,
              bool* changed);
   const Rule* Match(const std::vector<std::string>& path) const;

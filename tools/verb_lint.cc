@@ -40,6 +40,16 @@ class StderrReporter : public format::Reporter {
   }
 };
 
+// A subject for a text line: control bytes (a hostile recording's newlines) become '?', so one
+// finding is always one line.
+std::string Printable(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  return out;
+}
+
 void Print(const lint::LintItem& item, bool jsonl, const lint::Finding& f, bool json) {
   if (json) {
     nlohmann::ordered_json j;
@@ -50,7 +60,7 @@ void Print(const lint::LintItem& item, bool jsonl, const lint::Finding& f, bool 
     j["message"] = f.message;
     std::cout << j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
   } else {
-    std::cout << (jsonl ? "line " : "seq ") << item.where << " " << item.subject << " "
+    std::cout << (jsonl ? "line " : "seq ") << item.where << " " << Printable(item.subject) << " "
               << lint::SeverityName(f.severity) << " " << f.rule << ": " << f.message << "\n";
   }
 }

@@ -58,6 +58,12 @@ Result<std::unique_ptr<format::RecordingReader>> OpenInput(const std::vector<std
 }
 
 Status Collect(const std::vector<std::string>& segments, redact::Redactor* r) {
+  // Subscriptions go into the output's metadata: an identifier that only appears there (a
+  // per-host control subject, say) must be found too.
+  auto first = format::ReadMetadata(FileSystem::Default(), segments.front());
+  if (first.ok()) {
+    for (const std::string& s : first->subscriptions) r->CollectText(s);
+  }
   offline::IssueLog log;
   EVTAPE_ASSIGN_OR_RETURN(auto reader, OpenInput(segments, &log));
   format::Entry e;
