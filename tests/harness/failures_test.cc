@@ -143,3 +143,34 @@ TEST_CASE("fresh ids and shifted times still pass, a changed field fails", "[har
 
 }  // namespace
 }  // namespace evtape::harness_test
+
+namespace evtape::harness_test {
+namespace {
+
+TEST_CASE("repeated runs that differ fail showing the difference", "[harness][nats]") {
+  TempDir dir;
+  std::string golden = dir / "g.jsonl";
+  std::string path = WriteScenario(dir, "pid.json", AppDeployScenario({"--bug=report-pid"}, golden));
+  auto r = RunEvtape({"test", "--update", "--repeat", "2", path}, std::chrono::seconds(60));
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("run 2 differs from run 1") != std::string::npos);
+  CHECK(r.out.find("field /pid: in run 1 ") != std::string::npos);
+  CHECK(r.out.find("event #1 wasmbus.evt.<lattice>.host_started") != std::string::npos);
+  CHECK(testutil::ReadFile(golden).empty());  // runs disagree: nothing written
+}
+
+TEST_CASE("scaled pacing publishes on the recorded schedule", "[harness][nats]") {
+  TempDir dir;
+  nlohmann::json s = AppDeployScenario({}, dir / "g.jsonl");
+  s["fixtures"] = {SourceDir() + "/fixtures/host-lifecycle.jsonl"};
+  s["replay"] = {{"pacing", "scaled"}, {"speed", 200}, {"quiet", "300ms"}};
+  auto r = RunEvtape({"test", "--update", WriteScenario(dir, "scaled.json", s)});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  // host_started, labels_changed and host_stopped change the inventory; heartbeats do not.
+  CHECK(r.out.find("created (3 reactions)") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace evtape::harness_test
