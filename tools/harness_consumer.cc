@@ -27,7 +27,8 @@ std::string Tail(const std::string& path, int lines) {
   std::ifstream in(path, std::ios::binary);
   std::vector<std::string> all;
   for (std::string line; std::getline(in, line);) all.push_back(line);
-  size_t from = all.size() > static_cast<size_t>(lines) ? all.size() - static_cast<size_t>(lines) : 0;
+  size_t from =
+      all.size() > static_cast<size_t>(lines) ? all.size() - static_cast<size_t>(lines) : 0;
   std::string out;
   for (size_t i = from; i < all.size(); ++i) out += all[i] + "\n";
   return out;

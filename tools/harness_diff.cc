@@ -22,9 +22,12 @@ std::string Short(const std::string& s) {
 std::string Escape(const std::string& token) {
   std::string out;
   for (char c : token) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
   }
   return out;
 }
@@ -37,19 +40,26 @@ void FieldDiff(const OJson& a, const OJson& b, const std::string& path, const ch
     std::set<std::string> seen;
     for (const auto& [k, v] : a.items()) {
       seen.insert(k);
-      if (!b.contains(k)) out->push_back(path + "/" + Escape(k) + ": " + la + " " + Short(v.dump()) + ", " + lb + " absent");
-      else FieldDiff(v, b[k], path + "/" + Escape(k), la, lb, out);
+      if (!b.contains(k))
+        out->push_back(path + "/" + Escape(k) + ": " + la + " " + Short(v.dump()) + ", " + lb +
+                       " absent");
+      else
+        FieldDiff(v, b[k], path + "/" + Escape(k), la, lb, out);
     }
     for (const auto& [k, v] : b.items())
-      if (!seen.count(k)) out->push_back(path + "/" + Escape(k) + ": " + la + " absent, " + lb + " " + Short(v.dump()));
+      if (!seen.count(k))
+        out->push_back(path + "/" + Escape(k) + ": " + la + " absent, " + lb + " " +
+                       Short(v.dump()));
     return;
   }
   if (a.is_array() && b.is_array() && a.size() == b.size()) {
-    for (size_t i = 0; i < a.size(); ++i) FieldDiff(a[i], b[i], path + "/" + std::to_string(i), la, lb, out);
+    for (size_t i = 0; i < a.size(); ++i)
+      FieldDiff(a[i], b[i], path + "/" + std::to_string(i), la, lb, out);
     return;
   }
   if (a != b)
-    out->push_back((path.empty() ? std::string("/") : path) + ": " + la + " " + Short(a.dump()) + ", " + lb + " " + Short(b.dump()));
+    out->push_back((path.empty() ? std::string("/") : path) + ": " + la + " " + Short(a.dump()) +
+                   ", " + lb + " " + Short(b.dump()));
 }
 
 struct Group {
@@ -70,7 +80,8 @@ std::string Describe(uint64_t event, const std::vector<EventInfo>& events,
     const EventInfo& e = events[event - 1];
     subject = e.subject;
     if (!lattice.empty())
-      for (size_t p = subject.find(lattice); p != std::string::npos; p = subject.find(lattice, p + 9))
+      for (size_t p = subject.find(lattice); p != std::string::npos;
+           p = subject.find(lattice, p + 9))
         subject.replace(p, lattice.size(), "<lattice>");
     std::string s = "event #" + std::to_string(event) + " " + subject;
     if (!e.type.empty()) s += " (type " + e.type + (e.id.empty() ? "" : ", id " + e.id) + ")";
@@ -107,8 +118,10 @@ void DiffGroup(const Group& g, const char* la, const char* lb, std::string* out)
         FieldDiff(*xa[i], *xb[i], "", la, lb, &fields);
         for (size_t f = 0; f < fields.size() && f < kMaxFields; ++f) {
           std::string field = fields[f];
-          if (field.rfind("/payload", 0) == 0) field = "field " + field.substr(8);  // payload-relative
-          else field = "field (message) " + field;
+          if (field.rfind("/payload", 0) == 0)
+            field = "field " + field.substr(8);  // payload-relative
+          else
+            field = "field (message) " + field;
           *out += "      " + field + "\n";
         }
         if (fields.size() > kMaxFields) *out += "      ... more fields differ\n";

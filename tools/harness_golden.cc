@@ -17,7 +17,9 @@ namespace {
 
 using OJson = nlohmann::ordered_json;
 
-bool IsHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool IsHex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
 
 // 8-4-4-4-12 hex: every UUID, and the host's UUID-shaped ULIDs.
 bool LooksLikeUuid(std::string_view s) {
@@ -33,8 +35,10 @@ bool LooksLikeCrockfordUlid(std::string_view s) {
   if (s.size() != 26 || s[0] > '7' || s[0] < '0') return false;
   bool has_digit = false;
   for (char c : s) {
-    if (c >= '0' && c <= '9') has_digit = true;
-    else if (!(c >= 'A' && c <= 'Z')) return false;
+    if (c >= '0' && c <= '9')
+      has_digit = true;
+    else if (!(c >= 'A' && c <= 'Z'))
+      return false;
   }
   return has_digit && ids::ParseUlid(s).has_value();
 }
@@ -67,7 +71,8 @@ class Normalizer {
     size_t start = 0;
     while (true) {
       size_t dot = subject.find('.', start);
-      std::string token = subject.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+      std::string token =
+          subject.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
       out += token == o_.lattice ? std::string("<lattice>") : String(token);
       if (dot == std::string::npos) break;
       out += '.';
@@ -94,7 +99,7 @@ class Normalizer {
   OJson Line(const Reaction& r, const std::vector<EventInfo>& events) {
     OJson line = OJson::object();
     line["event"] = r.event;
-    line["trigger"] = r.event == 0 ? std::string("(start)")
+    line["trigger"] = r.event == 0               ? std::string("(start)")
                       : r.event <= events.size() ? Subject(events[r.event - 1].subject)
                                                  : std::string("?");
     line["subject"] = Subject(r.subject);
@@ -113,8 +118,10 @@ class Normalizer {
           OJson::json_pointer jp(ptr);
           if (payload.contains(jp)) {
             OJson& parent = payload[jp.parent_pointer()];
-            if (parent.is_object()) parent.erase(jp.back());
-            else if (parent.is_array()) parent.erase(std::stoul(jp.back()));
+            if (parent.is_object())
+              parent.erase(jp.back());
+            else if (parent.is_array())
+              parent.erase(std::stoul(jp.back()));
           }
         } catch (const std::exception&) {
         }
@@ -199,8 +206,12 @@ void SortGolden(std::vector<std::string>* lines, OrderMode order) {
   std::vector<std::string> subj, gen;
   for (const auto& l : *lines) {
     OJson j = OJson::parse(l, nullptr, false);
-    ev.push_back(j.is_object() && j.contains("event") && j["event"].is_number_unsigned() ? j["event"].get<uint64_t>() : 0);
-    subj.push_back(j.is_object() && j.contains("subject") && j["subject"].is_string() ? StripNumbers(j["subject"].get<std::string>()) : "");
+    ev.push_back(j.is_object() && j.contains("event") && j["event"].is_number_unsigned()
+                     ? j["event"].get<uint64_t>()
+                     : 0);
+    subj.push_back(j.is_object() && j.contains("subject") && j["subject"].is_string()
+                       ? StripNumbers(j["subject"].get<std::string>())
+                       : "");
     gen.push_back(StripNumbers(l));
   }
   std::vector<std::string> out;

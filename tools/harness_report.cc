@@ -10,11 +10,21 @@ std::string XmlEscape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') break;
         out += c;
@@ -52,7 +62,8 @@ Status WriteJunit(const std::string& path, const std::vector<ScenarioOutcome>& o
   x += "<testsuites tests=\"" + std::to_string(outcomes.size()) + "\" failures=\"" +
        std::to_string(failures) + "\" time=\"" + secs(total_ns) + "\">\n";
   x += "  <testsuite name=\"evtape test\" tests=\"" + std::to_string(outcomes.size()) +
-       "\" failures=\"" + std::to_string(failures) + "\" errors=\"0\" time=\"" + secs(total_ns) + "\">\n";
+       "\" failures=\"" + std::to_string(failures) + "\" errors=\"0\" time=\"" + secs(total_ns) +
+       "\">\n";
   for (const auto& o : outcomes) {
     x += "    <testcase classname=\"" + XmlEscape(o.path) + "\" name=\"" + XmlEscape(o.name) +
          "\" time=\"" + secs(o.duration_ns) + "\"";

@@ -40,8 +40,8 @@ Result<std::unique_ptr<Responders>> Responders::Create(const Scenario& s) {
       }
       std::erase_if(e->pairs, [](const Pair& p) { return p.used; });
       if (e->pairs.empty())
-        return Status::InvalidArgument(s.path + ": field '" + spec.field + ".recording': " +
-                                       spec.recording +
+        return Status::InvalidArgument(s.path + ": field '" + spec.field +
+                                       ".recording': " + spec.recording +
                                        " holds no request/reply pairs (expected requests "
                                        "with a reply subject and their replies)");
     }
@@ -71,8 +71,7 @@ void Responders::Stop() {
   subs_.clear();
 }
 
-void Responders::OnMsg(natsConnection* nc, natsSubscription* /*sub*/, natsMsg* msg,
-                       void* closure) {
+void Responders::OnMsg(natsConnection* nc, natsSubscription* /*sub*/, natsMsg* msg, void* closure) {
   auto* e = static_cast<Entry*>(closure);
   e->owner->Answer(nc, e, msg);
   natsMsg_Destroy(msg);
@@ -92,7 +91,8 @@ void Responders::Answer(natsConnection* nc, Entry* e, natsMsg* msg) {
     size_t start = 0;
     while (true) {
       size_t dot = subject.find('.', start);
-      std::string tok = subject.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+      std::string tok =
+          subject.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
       as_recorded += tok == run_lattice_ ? fixture_lattice_ : tok;
       if (dot == std::string::npos) break;
       as_recorded += '.';
@@ -127,8 +127,10 @@ void Responders::Answer(natsConnection* nc, Entry* e, natsMsg* msg) {
     ++unanswered_;
     return;
   }
-  if (natsConnection_PublishMsg(nc, out->get()) == NATS_OK) ++answered_;
-  else ++unanswered_;
+  if (natsConnection_PublishMsg(nc, out->get()) == NATS_OK)
+    ++answered_;
+  else
+    ++unanswered_;
 }
 
 }  // namespace evtape::harness

@@ -121,7 +121,8 @@ Result<Prepared> Prepare(const Scenario& s, const std::vector<format::Frame>& fr
     auto mapped = map.Apply(f.subject);
     p.subjects.push_back(mapped ? *mapped : f.subject);
     std::string out;
-    p.payloads.push_back(rewriter.active() && rewriter.Rewrite(f.payload, f.time_ns, &out) ? out : f.payload);
+    p.payloads.push_back(
+        rewriter.active() && rewriter.Rewrite(f.payload, f.time_ns, &out) ? out : f.payload);
     EventInfo info{p.subjects.back(), "", ""};
     if (PeekCloudEvent(p.payloads.back(), &peek)) {
       info.type = peek.type;
@@ -173,7 +174,8 @@ Result<std::vector<format::Frame>> LoadFrames(const std::vector<std::string>& pa
     int best = -1;
     for (size_t i = 0; i < lists.size(); ++i) {
       if (pos[i] == lists[i].size()) continue;
-      if (best < 0 || lists[i][pos[i]].time_ns < lists[static_cast<size_t>(best)][pos[static_cast<size_t>(best)]].time_ns)
+      if (best < 0 || lists[i][pos[i]].time_ns <
+                          lists[static_cast<size_t>(best)][pos[static_cast<size_t>(best)]].time_ns)
         best = static_cast<int>(i);
     }
     if (best < 0) break;
@@ -199,8 +201,9 @@ class Runner {
   Status WaitReactions(uint64_t e, bool final_wait);
   Status CheckAlive(uint64_t e);
   std::string EventName(uint64_t e) const {
-    return e == 0 ? std::string("before the first event")
-                  : "after event #" + std::to_string(e) + " (" + prepared_.infos[e - 1].subject + ")";
+    return e == 0
+               ? std::string("before the first event")
+               : "after event #" + std::to_string(e) + " (" + prepared_.infos[e - 1].subject + ")";
   }
 
   const Scenario& s_;
@@ -247,10 +250,10 @@ Status Runner::Setup() {
   if (!s_.ready_subject.empty()) {
     observer_.ready_subject = ExpandRunVars(s_.ready_subject, result_.lattice, url_);
     natsSubscription* sub = nullptr;
-    EVTAPE_RETURN_IF_ERROR(nats::FromNats(
-        natsConnection_Subscribe(&sub, conn_.get(), observer_.ready_subject.c_str(),
-                                 &Observer::OnReady, &observer_),
-        "subscribe to " + observer_.ready_subject));
+    EVTAPE_RETURN_IF_ERROR(
+        nats::FromNats(natsConnection_Subscribe(&sub, conn_.get(), observer_.ready_subject.c_str(),
+                                                &Observer::OnReady, &observer_),
+                       "subscribe to " + observer_.ready_subject));
     subs_.emplace_back(sub);
   }
   EVTAPE_ASSIGN_OR_RETURN(responders_, Responders::Create(s_));
@@ -261,7 +264,8 @@ Status Runner::Setup() {
     co.client_name = "evtape-test-responder";
     EVTAPE_ASSIGN_OR_RETURN(resp_conn_, nats::Connect(co, rs));
     EVTAPE_RETURN_IF_ERROR(responders_->Start(resp_conn_.get(), result_.lattice, url_));
-    EVTAPE_RETURN_IF_ERROR(nats::FromNats(natsConnection_FlushTimeout(resp_conn_.get(), 5000), "flush"));
+    EVTAPE_RETURN_IF_ERROR(
+        nats::FromNats(natsConnection_FlushTimeout(resp_conn_.get(), 5000), "flush"));
   }
   EVTAPE_RETURN_IF_ERROR(nats::FromNats(natsConnection_FlushTimeout(conn_.get(), 5000), "flush"));
 
@@ -281,8 +285,8 @@ Status Runner::CheckAlive(uint64_t e) {
   if (consumer_->Exited())
     return Status::Unavailable("the consumer " + consumer_->ExitDescription() + " " + EventName(e));
   if (MonoNs() > deadline_)
-    return Status::Unavailable("timed out: the scenario's timeout (" + FormatDuration(s_.timeout_ns) +
-                               ") passed " + EventName(e));
+    return Status::Unavailable("timed out: the scenario's timeout (" +
+                               FormatDuration(s_.timeout_ns) + ") passed " + EventName(e));
   return Status::Ok();
 }
 
@@ -294,7 +298,8 @@ Status Runner::WaitReady() {
       return Status::Ok();
     lock.unlock();
     if (consumer_->Exited())
-      return Status::Unavailable("the consumer " + consumer_->ExitDescription() + " before it was ready");
+      return Status::Unavailable("the consumer " + consumer_->ExitDescription() +
+                                 " before it was ready");
     lock.lock();
     if (MonoNs() - start > s_.ready_timeout_ns || MonoNs() > deadline_)
       return Status::Unavailable("the consumer did not become ready within " +
@@ -306,7 +311,8 @@ Status Runner::WaitReady() {
 
 Status Runner::WaitReactions(uint64_t e, bool final_wait) {
   size_t expected = e < st_.expected_counts.size() ? st_.expected_counts[e] : 0;
-  bool by_count = s_.advance_on_expected && expected > 0 && !(final_wait && s_.pacing == PacingMode::kScaled);
+  bool by_count =
+      s_.advance_on_expected && expected > 0 && !(final_wait && s_.pacing == PacingMode::kScaled);
   int64_t start = MonoNs();
   std::unique_lock<std::mutex> lock(observer_.mu);
   while (true) {
@@ -344,7 +350,8 @@ RunResult Runner::Run() {
       if (!st.ok()) break;
     }
     observer_.event.store(e);  // before the publish: nothing it causes can arrive earlier
-    auto msg = nats::MakeRawMsg(prepared_.subjects[i], "", frames_[i].headers, prepared_.payloads[i]);
+    auto msg =
+        nats::MakeRawMsg(prepared_.subjects[i], "", frames_[i].headers, prepared_.payloads[i]);
     if (!msg.ok()) {
       st = msg.status();
       break;
@@ -364,7 +371,8 @@ RunResult Runner::Run() {
     bool was_running = !consumer_->Exited();
     auto stop = consumer_->Stop(s_.grace_ns);
     if (st.ok() && !was_running)
-      result_.failure = "the consumer " + consumer_->ExitDescription() + " before the end of the scenario";
+      result_.failure =
+          "the consumer " + consumer_->ExitDescription() + " before the end of the scenario";
     else if (st.ok() && stop.needed_kill)
       result_.failure = "the consumer did not exit within " + FormatDuration(s_.grace_ns) +
                         " of SIGTERM (killed with SIGKILL)";

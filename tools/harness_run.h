@@ -32,8 +32,8 @@ struct RunSettings {
 };
 
 struct RunResult {
-  std::string failure;      // empty when the run completed (the comparison is separate)
-  std::string lattice;      // the run's lattice id
+  std::string failure;  // empty when the run completed (the comparison is separate)
+  std::string lattice;  // the run's lattice id
   std::vector<Reaction> reactions;
   std::vector<EventInfo> events;
   std::string stderr_tail;  // the consumer's last stderr lines
@@ -41,8 +41,8 @@ struct RunResult {
   int64_t duration_ns = 0;
 };
 
-// Loads recordings (directories or segment files) and .jsonl files in replay order (merged by receive time, recorded order kept
-// within each input). Errors name the file.
+// Loads recordings (directories or segment files) and .jsonl files in replay order (merged by
+// receive time, recorded order kept within each input). Errors name the file.
 Result<std::vector<format::Frame>> LoadFrames(const std::vector<std::string>& paths);
 
 RunResult RunScenarioOnce(const Scenario& s, const std::vector<format::Frame>& frames,

@@ -45,31 +45,31 @@ struct Scenario {
   bool shift_time = false;
   uint64_t seed = 0;
   PacingMode pacing = PacingMode::kQuiescent;
-  double speed = 1.0;                       // kScaled
-  int64_t quiet_ns = 250'000'000;           // silence that ends a quiescent wait
-  int64_t max_wait_ns = 10'000'000'000;     // longest wait for one event's reactions
-  bool advance_on_expected = true;          // go on once the golden's reactions arrived
+  double speed = 1.0;                    // kScaled
+  int64_t quiet_ns = 250'000'000;        // silence that ends a quiescent wait
+  int64_t max_wait_ns = 10'000'000'000;  // longest wait for one event's reactions
+  bool advance_on_expected = true;       // go on once the golden's reactions arrived
 
   // The consumer under test.
   std::vector<std::string> command;
   std::map<std::string, std::string> env;
-  std::string cwd;                         // default: dir
-  std::string ready_subject;               // empty: ready after ready_delay_ns
+  std::string cwd;            // default: dir
+  std::string ready_subject;  // empty: ready after ready_delay_ns
   int64_t ready_delay_ns = 0;
   int64_t ready_timeout_ns = 10'000'000'000;
-  int64_t grace_ns = 3'000'000'000;        // SIGTERM -> SIGKILL
+  int64_t grace_ns = 3'000'000'000;  // SIGTERM -> SIGKILL
 
-  std::vector<std::string> observe;        // subject filters (may hold ${LATTICE})
+  std::vector<std::string> observe;  // subject filters (may hold ${LATTICE})
   std::vector<Responder> responders;
 
   // Normalisation.
-  std::vector<std::string> ignore;         // JSON pointers removed from payloads
+  std::vector<std::string> ignore;  // JSON pointers removed from payloads
   bool ph_ids = true, ph_nkeys = true, ph_times = true, ph_inboxes = true;
 
   // Expectation.
-  std::string golden;                      // absolute path
+  std::string golden;  // absolute path
   OrderMode order = OrderMode::kStrict;
-  int64_t timeout_ns = 60'000'000'000;     // whole run, consumer start to stop
+  int64_t timeout_ns = 60'000'000'000;  // whole run, consumer start to stop
 };
 
 // Reads and validates `path`. InvalidArgument "PATH: field 'F': expected ..." on any problem

@@ -115,7 +115,8 @@ ScenarioOutcome RunOne(const Scenario& s, const Settings& st) {
     }
     golden = std::move(*g);
   }
-  harness::NormalizeOptions norm{"", s.ignore, s.ph_ids, s.ph_nkeys, s.ph_times, s.ph_inboxes, s.order};
+  harness::NormalizeOptions norm{"",         s.ignore,     s.ph_ids, s.ph_nkeys,
+                                 s.ph_times, s.ph_inboxes, s.order};
   std::vector<std::string> first;
   for (uint64_t run = 1; run <= st.repeat; ++run) {
     harness::RunSettings rs;
@@ -127,18 +128,20 @@ ScenarioOutcome RunOne(const Scenario& s, const Settings& st) {
     std::error_code ec;
     fs::remove_all(rs.work_dir, ec);
     o.duration_ns += r.duration_ns;
-    std::string consumer_out =
-        r.stderr_tail.empty() ? "  consumer stderr: (empty)\n"
-                              : "  consumer stderr (last lines):\n" + Indent(r.stderr_tail, "    | ");
+    std::string consumer_out = r.stderr_tail.empty() ? "  consumer stderr: (empty)\n"
+                                                     : "  consumer stderr (last lines):\n" +
+                                                           Indent(r.stderr_tail, "    | ");
     std::string run_label = st.repeat > 1 ? " (run " + std::to_string(run) + ")" : "";
     if (!r.failure.empty()) return fail(r.failure + run_label, consumer_out);
     norm.lattice = r.lattice;
     std::vector<std::string> lines = harness::NormalizeReactions(r.reactions, r.events, norm);
     if (!st.update) {
-      std::string diff = harness::DiffReactions(golden, lines, r.events, r.lattice, "expected", "actual");
+      std::string diff =
+          harness::DiffReactions(golden, lines, r.events, r.lattice, "expected", "actual");
       if (!diff.empty())
         return fail("reactions differ from the golden file " + s.golden + run_label,
-                    "  diff (expected = golden, actual = this run), by triggering event:\n" + diff + consumer_out);
+                    "  diff (expected = golden, actual = this run), by triggering event:\n" + diff +
+                        consumer_out);
     }
     if (run == 1) {
       first = std::move(lines);
@@ -146,7 +149,8 @@ ScenarioOutcome RunOne(const Scenario& s, const Settings& st) {
       std::string diff = harness::DiffReactions(first, lines, r.events, r.lattice, "in run 1",
                                                 ("in run " + std::to_string(run)).c_str());
       return fail("run " + std::to_string(run) + " differs from run 1",
-                  "  diff (run 1 vs run " + std::to_string(run) + "), by triggering event:\n" + diff + consumer_out);
+                  "  diff (run 1 vs run " + std::to_string(run) + "), by triggering event:\n" +
+                      diff + consumer_out);
     }
   }
   if (st.update) {
@@ -186,8 +190,9 @@ int RunTest(const Args& args) {
   } else {
     std::string path;
     if (!nats::FindExecutable("nats-server", &path))
-      return RuntimeError(kHelp, "nats-server is not installed (apt-get install nats-server), "
-                                 "or use --server URL");
+      return RuntimeError(kHelp,
+                          "nats-server is not installed (apt-get install nats-server), "
+                          "or use --server URL");
   }
   std::vector<Scenario> scenarios;
   int bad = 0;

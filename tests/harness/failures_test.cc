@@ -17,14 +17,16 @@ bool Has(const std::string& text, const std::string& what) {
 
 TEST_CASE("a buggy consumer fails with a diff naming the event and the field", "[harness][nats]") {
   TempDir dir;
-  std::string path = WriteScenario(dir, "bug.json", AppDeployScenario({"--bug=ignore-scale-to-zero"}));
+  std::string path =
+      WriteScenario(dir, "bug.json", AppDeployScenario({"--bug=ignore-scale-to-zero"}));
   auto r = RunEvtape({"test", path}, std::chrono::seconds(60));
   INFO(r.out << r.err);
   CHECK(r.exit_code == 1);
   CHECK(Has(r.out, "FAIL app-deploy-copy"));
   // Event 12 is the scale to zero: its state update is missing ...
-  CHECK(Has(r.out, "event #12 wasmbus.evt.<lattice>.component_scaled (type "
-                   "com.wasmcloud.lattice.component_scaled"));
+  CHECK(Has(r.out,
+            "event #12 wasmbus.evt.<lattice>.component_scaled (type "
+            "com.wasmcloud.lattice.component_scaled"));
   CHECK(Has(r.out, "expected but not seen: inventory.<lattice>.state"));
   // ... and the next state still lists the component.
   CHECK(Has(r.out, "event #13 wasmbus.evt.<lattice>.provider_stopped"));
@@ -138,7 +140,8 @@ TEST_CASE("fresh ids and shifted times still pass, a changed field fails", "[har
   INFO(r.out << r.err);
   CHECK(r.exit_code == 1);
   CHECK(Has(r.out, "event #1 wasmbus.evt.<lattice>.host_started"));
-  CHECK(Has(r.out, "field /hosts/<nkey:1>/labels/zone: expected \"us-east-1\", actual \"eu-west-1\""));
+  CHECK(Has(r.out,
+            "field /hosts/<nkey:1>/labels/zone: expected \"us-east-1\", actual \"eu-west-1\""));
 }
 
 }  // namespace
@@ -150,7 +153,8 @@ namespace {
 TEST_CASE("repeated runs that differ fail showing the difference", "[harness][nats]") {
   TempDir dir;
   std::string golden = dir / "g.jsonl";
-  std::string path = WriteScenario(dir, "pid.json", AppDeployScenario({"--bug=report-pid"}, golden));
+  std::string path =
+      WriteScenario(dir, "pid.json", AppDeployScenario({"--bug=report-pid"}, golden));
   auto r = RunEvtape({"test", "--update", "--repeat", "2", path}, std::chrono::seconds(60));
   INFO(r.out << r.err);
   CHECK(r.exit_code == 1);

@@ -5,9 +5,8 @@
 #include <signal.h>
 #include <sys/types.h>
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "tests/testutil/testutil.h"
 

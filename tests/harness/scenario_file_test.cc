@@ -25,27 +25,34 @@ TEST_CASE("bad scenario files name the file, the field and what was expected", "
        "field 'consumer.command'", "expected a non-empty array of strings"},
       {"empty observe", [](nlohmann::json* j) { (*j)["observe"] = nlohmann::json::array(); },
        "field 'observe'", "expected a non-empty array of strings"},
-      {"bad subject", [](nlohmann::json* j) { (*j)["observe"] = {"a..b"}; },
-       "field 'observe[0]'", "expected a NATS subject filter"},
+      {"bad subject", [](nlohmann::json* j) { (*j)["observe"] = {"a..b"}; }, "field 'observe[0]'",
+       "expected a NATS subject filter"},
       {"bad pacing", [](nlohmann::json* j) { (*j)["replay"]["pacing"] = "fast"; },
        "field 'replay.pacing'", "expected \"quiescent\", \"realtime\" or \"scaled\""},
       {"bad duration", [](nlohmann::json* j) { (*j)["replay"]["quiet"] = "soon"; },
        "field 'replay.quiet'", "expected a positive duration string"},
-      {"two ready kinds",
-       [](nlohmann::json* j) { (*j)["consumer"]["ready"]["delay"] = "1s"; },
+      {"two ready kinds", [](nlohmann::json* j) { (*j)["consumer"]["ready"]["delay"] = "1s"; },
        "field 'consumer.ready'", "expected exactly one of \"subject\" or \"delay\""},
-      {"bad pointer", [](nlohmann::json* j) { (*j)["normalize"] = {{"ignore", {"no-slash"}}}; },
+      {"bad pointer",
+       [](nlohmann::json* j) {
+         (*j)["normalize"] = {{"ignore", {"no-slash"}}};
+       },
        "field 'normalize.ignore[0]'", "expected a JSON pointer"},
-      {"bad placeholder", [](nlohmann::json* j) { (*j)["normalize"] = {{"placeholders", {"uuids"}}}; },
+      {"bad placeholder",
+       [](nlohmann::json* j) {
+         (*j)["normalize"] = {{"placeholders", {"uuids"}}};
+       },
        "field 'normalize.placeholders[0]'", "expected one of \"ids\""},
-      {"typo", [](nlohmann::json* j) { (*j)["golde"] = "x"; },
-       "field 'golde'", "unknown field; expected one of"},
+      {"typo", [](nlohmann::json* j) { (*j)["golde"] = "x"; }, "field 'golde'",
+       "unknown field; expected one of"},
       {"missing fixture", [](nlohmann::json* j) { (*j)["fixtures"] = {"nope.jsonl"}; },
        "field 'fixtures[0]'", "expected an existing recording or .jsonl file"},
-      {"bad order", [](nlohmann::json* j) { (*j)["order"] = "random"; },
-       "field 'order'", "expected \"strict\", \"per-subject\" or \"set\""},
+      {"bad order", [](nlohmann::json* j) { (*j)["order"] = "random"; }, "field 'order'",
+       "expected \"strict\", \"per-subject\" or \"set\""},
       {"responder without reply",
-       [](nlohmann::json* j) { (*j)["responders"] = {{{"subject", "a.b"}}}; },
+       [](nlohmann::json* j) {
+         (*j)["responders"] = {{{"subject", "a.b"}}};
+       },
        "field 'responders[0]'", "expected exactly one of \"reply\""},
       {"unset variable",
        [](nlohmann::json* j) { (*j)["consumer"]["command"] = {"${EVTAPE_SURELY_UNSET_VAR}"}; },
@@ -85,7 +92,8 @@ TEST_CASE("usage errors exit 2 with one line", "[harness]") {
   CHECK(repeat.err.find("--repeat") != std::string::npos);
   auto missing = RunEvtape({"test", "/nonexistent/scenario.json"});
   CHECK(missing.exit_code == 2);
-  CHECK(missing.err.find("/nonexistent/scenario.json: cannot open scenario file") != std::string::npos);
+  CHECK(missing.err.find("/nonexistent/scenario.json: cannot open scenario file") !=
+        std::string::npos);
   auto help = RunEvtape({"test", "--help"});
   CHECK(help.exit_code == 0);
   CHECK(help.out.find("evtape test fixtures/scenarios/*.json") != std::string::npos);

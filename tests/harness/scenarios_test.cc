@@ -13,7 +13,8 @@ using testutil::TempDir;
 TEST_CASE("shipped scenarios pass five times in a row", "[harness][nats]") {
   TempDir dir;
   std::vector<std::string> args{"test", "--repeat", "5", "--junit", dir / "junit.xml"};
-  for (const char* n : {"app-deploy", "failures", "host-ctl", "host-ctl-recorded", "spec-catalogue"})
+  for (const char* n :
+       {"app-deploy", "failures", "host-ctl", "host-ctl-recorded", "spec-catalogue"})
     args.push_back(ScenarioDir() + "/" + n + ".json");
   auto r = RunEvtape(args, std::chrono::seconds(110));
   INFO(r.out << r.err);
@@ -25,9 +26,9 @@ TEST_CASE("shipped scenarios pass five times in a row", "[harness][nats]") {
 }
 
 TEST_CASE("long shipped scenarios pass", "[harness][nats]") {
-  auto r = RunEvtape({"test", ScenarioDir() + "/provider-flap.json",
-                      ScenarioDir() + "/multi-host-rolling.json"},
-                     std::chrono::seconds(110));
+  auto r = RunEvtape(
+      {"test", ScenarioDir() + "/provider-flap.json", ScenarioDir() + "/multi-host-rolling.json"},
+      std::chrono::seconds(110));
   INFO(r.out << r.err);
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("2 passed, 0 failed") != std::string::npos);
@@ -72,13 +73,13 @@ TEST_CASE("update mode creates, keeps and rewrites golden files, a missing one f
   CHECK(RunEvtape({"test", path}).exit_code == 0);
 }
 
-TEST_CASE("golden files record the attribution and number placeholders consistently",
-          "[harness]") {
+TEST_CASE("golden files record the attribution and number placeholders consistently", "[harness]") {
   std::string g = testutil::ReadFile(ScenarioDir() + "/host-ctl.golden.jsonl");
   // The control request names the host that host_started announced: the same <nkey:1> as the
   // inventory key, so a consumer asking about another host would fail.
-  CHECK(g.find("\"event\":1,\"trigger\":\"wasmbus.evt.<lattice>.host_started\","
-               "\"subject\":\"wasmbus.ctl.v1.<lattice>.host.get.<nkey:1>\",\"reply\":\"<inbox:1>\"") !=
+  CHECK(g.find(
+            "\"event\":1,\"trigger\":\"wasmbus.evt.<lattice>.host_started\","
+            "\"subject\":\"wasmbus.ctl.v1.<lattice>.host.get.<nkey:1>\",\"reply\":\"<inbox:1>\"") !=
         std::string::npos);
   CHECK(g.find("\"hosts\":{\"<nkey:1>\"") != std::string::npos);
   CHECK(g.find("evtape-test-") == std::string::npos);  // the run's lattice id never leaks
