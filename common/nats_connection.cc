@@ -115,6 +115,10 @@ Result<OptionsPtr> BuildOptions(const ConnectionOptions& c, const ConnectSetting
   EVTAPE_RETURN_IF_ERROR(
       FromNats(natsOptions_SetReconnectWait(o.get(), s.reconnect_wait_ms), "reconnect wait"));
   EVTAPE_RETURN_IF_ERROR(FromNats(natsOptions_SetSendAsap(o.get(), s.send_asap), "send asap"));
+  if (s.single_delivery_thread) {
+    EVTAPE_RETURN_IF_ERROR(FromNats(natsOptions_UseGlobalMessageDelivery(o.get(), true),
+                                    "global message delivery"));
+  }
   if (s.reconnect_buffer_bytes > 0) {
     EVTAPE_RETURN_IF_ERROR(FromNats(
         natsOptions_SetReconnectBufSize(o.get(), s.reconnect_buffer_bytes), "reconnect buffer"));

@@ -90,6 +90,9 @@ struct ConnectSettings {
   int reconnect_buffer_bytes = 0;   // publishes kept while reconnecting; 0 = nats.c default 8 MiB
   int max_reconnect = -1;           // reconnect attempts after a loss; -1 = forever
   int64_t reconnect_wait_ms = 250;  // between reconnect attempts
+  // One delivery thread for all subscriptions (nats.c's global pool), so that messages of
+  // several subscriptions reach the callbacks in the order they arrived on the socket.
+  bool single_delivery_thread = false;
   ConnectionListener* listener = nullptr;  // not owned; must outlive the connection
   // Polled between --retry-connect attempts; returning true stops with Cancelled.
   std::function<bool()> cancelled;

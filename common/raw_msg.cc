@@ -95,6 +95,8 @@ Result<MsgPtr> CreateFallback(std::string_view subject, std::string_view reply,
 bool SelfTest() {
   unsigned v = static_cast<unsigned>(nats_GetVersionNumber());
   if ((v >> 8) != 0x0304) return false;  // only the layout of 3.4.x is known
+  // natsMsg_create needs the library initialised (public calls do this implicitly).
+  if (nats_Open(-1) != NATS_OK) return false;
   Result<MsgPtr> m = CreateFast("self.test", "reply.to", kSelfTestHeaders, kSelfTestPayload);
   if (!m.ok()) return false;
   const char* p = nullptr;

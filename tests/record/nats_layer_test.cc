@@ -22,7 +22,7 @@ TEST_CASE("RedactUrl strips user info and query", "[nats_layer]") {
   CHECK(RedactUrl("nats://u:p@ss@host") == "nats://host");
 }
 
-TEST_CASE("connection options are validated, naming the option", "[nats_layer]") {
+TEST_CASE("connection options are validated naming the option", "[nats_layer]") {
   ConnectionOptions c;
   c.server = "nats://127.0.0.1:1";
   CHECK(ValidateConnectionOptions(c).ok());
