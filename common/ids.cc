@@ -125,6 +125,18 @@ std::optional<int64_t> UlidTimeMs(std::string_view text) {
   return u->TimeMs();
 }
 
+std::optional<uint64_t> ParseSeed(std::string_view text) {
+  if (text.empty() || text.size() > 20) return std::nullopt;
+  uint64_t v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    uint64_t d = static_cast<uint64_t>(c - '0');
+    if (v > (UINT64_MAX - d) / 10) return std::nullopt;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
 uint16_t Crc16Xmodem(const uint8_t* data, size_t n) {
   uint16_t crc = 0;
   for (size_t i = 0; i < n; ++i) {

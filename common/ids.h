@@ -75,6 +75,9 @@ bool IsValidNkey(std::string_view text, char prefix = 0);
 // True for 56 characters of A-Z2-7 starting with a letter: what an nkey looks like, CRC unchecked.
 bool LooksLikeNkey(std::string_view text);
 
+// A --seed value: decimal digits only, 0 to 2^64-1 ("-1" is refused rather than wrapped).
+std::optional<uint64_t> ParseSeed(std::string_view text);
+
 // CRC-16/XMODEM (poly 0x1021, init 0), the nkeys checksum.
 uint16_t Crc16Xmodem(const uint8_t* data, size_t n);
 

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "common/ids.h"
 #include "tools/offline_common.h"
 #include "tools/redact_map.h"
 #include "tools/verb_util.h"
@@ -129,14 +130,20 @@ Status Rewrite(const std::vector<std::string>& segments, redact::Redactor* r,
 int RunRedact(const Args& args) {
   po::options_description options("Options");
   options.add_options()
-      ("input", po::value<std::vector<std::string>>()->required(), "recordings to redact")
+      ("input", po::value<std::vector<std::string>>(), "recordings to redact")
       ("output,o", po::value<std::string>()->required(), "output recording directory (new)")
       ("rules", po::value<std::string>()->default_value(""), "JSON rules file (add/drop pointers)")
-      ("seed", po::value<uint64_t>()->default_value(1), "seed of the replacements");
+      ("seed", po::value<std::string>()->default_value("1"), "seed of the replacements");
   po::positional_options_description positional;
   positional.add("input", -1);
   po::variables_map vm;
   if (auto rc = ParseArgs(kHelp, options, positional, args, &vm)) return *rc;
+  if (vm.count("input") == 0) return UsageError(kHelp, "missing the recording REC to redact");
+  auto seed = ids::ParseSeed(vm["seed"].as<std::string>());
+  if (!seed) {
+    return UsageError(kHelp, "--seed '" + vm["seed"].as<std::string>() +
+                                 "' is not an integer between 0 and 18446744073709551615");
+  }
   const auto inputs = vm["input"].as<std::vector<std::string>>();
   const std::string out_dir = vm["output"].as<std::string>();
   auto rules = LoadRules(vm["rules"].as<std::string>());
@@ -148,13 +155,12 @@ int RunRedact(const Args& args) {
   auto segments = offline::InputSegments(inputs);
   if (!segments.ok()) return RuntimeError(kHelp, segments.status());
 
-  const uint64_t seed = vm["seed"].as<uint64_t>();
-  redact::Redactor redactor(std::move(*rules), seed);
+  redact::Redactor redactor(std::move(*rules), *seed);
   if (Status s = Collect(*segments, &redactor); !s.ok()) {
     return RuntimeError(kHelp, s.message() + " (run 'evtape recover' first to salvage the rest)");
   }
   redactor.Finish();
-  offline::OutputRecording out(out_dir, RedactedMetadata(*segments, seed, &redactor));
+  offline::OutputRecording out(out_dir, RedactedMetadata(*segments, *seed, &redactor));
   offline::IssueLog log;
   Status s = Rewrite(*segments, &redactor, &out, &log);
   if (s.ok()) s = out.Finish();

@@ -64,7 +64,12 @@ std::optional<int> ParseOptions(const po::variables_map& vm, Parsed* p) {
   double churn = vm["churn"].as<double>();
   if (!(churn >= 0 && churn <= 1e6)) return UsageError(kHelp, "--churn must be between 0 and 1000000");
   p->o.churn_per_min = churn;
-  p->o.seed = vm["seed"].as<uint64_t>();
+  auto seed = ids::ParseSeed(vm["seed"].as<std::string>());
+  if (!seed) {
+    return UsageError(kHelp, "--seed '" + vm["seed"].as<std::string>() +
+                                 "' is not an integer between 0 and 18446744073709551615");
+  }
+  p->o.seed = *seed;
   p->o.lattice = vm["lattice"].as<std::string>();
   if (p->o.lattice.empty() || !ValidSubject("wasmbus.evt." + p->o.lattice + ".x", false) ||
       p->o.lattice.find('.') != std::string::npos) {
@@ -111,7 +116,7 @@ int RunSynth(const Args& args) {
       ("providers", po::value<int64_t>()->default_value(0), "number of capability providers")
       ("duration", po::value<std::string>()->required(), "lattice time to cover, e.g. 10m, 2h")
       ("churn", po::value<double>()->default_value(1.0), "churn operations per minute (0: none)")
-      ("seed", po::value<uint64_t>()->default_value(1), "random seed (same seed, same bytes)")
+      ("seed", po::value<std::string>()->default_value("1"), "random seed (same seed, same bytes)")
       ("lattice", po::value<std::string>()->default_value("default"), "lattice name in subjects")
       ("start", po::value<std::string>(), "RFC 3339 start time (default 2026-01-01T00:00:00Z)")
       ("output,o", po::value<std::string>()->required(), "output recording directory (new)");
@@ -138,7 +143,7 @@ int RunSynth(const Args& args) {
   Status s = stats.ok() ? out.Finish() : stats.status();
   if (!s.ok()) {
     out.Abort();
-    return RuntimeError(kHelp, p.out + ": " + s.message());
+    return RuntimeError(kHelp, s);  // the message names the file
   }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
   std::cerr << "evtape synth: wrote " << stats->events << " events (" << stats->heartbeats

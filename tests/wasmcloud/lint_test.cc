@@ -181,7 +181,16 @@ TEST_CASE("lint CLI: bad input", "[lint][cli]") {
   CHECK(missing.err.find(dir / "nope") != std::string::npos);
   auto none = RunEvtape({"lint"});
   CHECK(none.exit_code == 2);
-  CHECK(RunEvtape({"lint", "--bogus", dir.path()}).exit_code == 2);
+  CHECK(none.err == "evtape lint: missing the recording or FILE.jsonl to lint (see 'evtape lint --help')\n");
+  auto bogus = RunEvtape({"lint", "--bogus", dir.path()});
+  CHECK(bogus.exit_code == 2);
+  CHECK(bogus.err.find("--bogus") != std::string::npos);
+  CHECK(std::count(bogus.err.begin(), bogus.err.end(), '\n') == 1);
+  testutil::WriteFile(dir / "garbage", "not a segment");
+  auto garbage = RunEvtape({"lint", dir / "garbage"});
+  CHECK(garbage.exit_code == 1);
+  CHECK(garbage.err.find(dir / "garbage") != std::string::npos);
+  CHECK(std::count(garbage.err.begin(), garbage.err.end(), '\n') == 1);
   testutil::WriteFile(dir / "broken.jsonl", "{\"seq\":1}\nnot json\n");
   auto broken = RunEvtape({"lint", dir / "broken.jsonl"});
   CHECK(broken.exit_code == 1);

@@ -190,7 +190,10 @@ TEST_CASE("redact: bad invocations", "[redact][cli]") {
   };
   std::vector<Case> cases = {
       {{"redact", in}, 2, "output"},
-      {{"redact", "-o", dir / "x"}, 2, "input"},
+      {{"redact", "-o", dir / "x"}, 2, "missing the recording"},
+      {{"redact", in, "-o", dir / "x", "--seed", "-1"}, 2, "--seed '-1'"},
+      {{"redact", in, "-o", dir / "x", "--bogus"}, 2, "bogus"},
+      {{"redact", in, "-o", dir / "bad.json/out"}, 1, "bad.json/out"},
       {{"redact", in, "-o", dir / "x", "--rules", dir / "bad.json"}, 2, "--rules"},
       {{"redact", in, "-o", dir / "x", "--rules", dir / "notjson.json"}, 2, "not valid JSON"},
       {{"redact", in, "-o", dir / "x", "--rules", dir / "missing.json"}, 1, "missing.json"},

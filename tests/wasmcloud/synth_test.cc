@@ -161,6 +161,10 @@ TEST_CASE("synth: usage errors name the argument", "[synth][cli]") {
       {{"synth", "--hosts", "2", "--duration", "1m", "--lattice", "a.b", "-o", dir / "x"}, "--lattice"},
       {{"synth", "--hosts", "2", "--duration", "1m", "--start", "yesterday", "-o", dir / "x"}, "--start"},
       {{"synth", "--hosts", "2", "--duration", "1m"}, "output"},
+      {{"synth", "--hosts", "2", "--duration", "1m", "--seed", "-1", "-o", dir / "x"}, "--seed '-1'"},
+      {{"synth", "--hosts", "2", "--duration", "1m", "--seed", "x1", "-o", dir / "x"}, "--seed"},
+      {{"synth", "--hosts", "2", "--duration", "1m", "--churn", "nan", "-o", dir / "x"}, "--churn"},
+      {{"synth", "--hosts", "2", "--duration", "1m", "-o", dir / "x", "extra"}, "positional"},
   };
   for (const auto& c : cases) {
     INFO(c.needle);
@@ -174,6 +178,12 @@ TEST_CASE("synth: usage errors name the argument", "[synth][cli]") {
   auto r = RunEvtape({"synth", "--hosts", "1", "--duration", "1m", "-o", dir / "full"});
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("not empty") != std::string::npos);
+  // Runtime failure: exit 1, one line naming the path and the cause, nothing left behind.
+  auto bad = RunEvtape({"synth", "--hosts", "1", "--duration", "1m", "-o", dir / "full/file/rec"});
+  CHECK(bad.exit_code == 1);
+  CHECK(bad.err.find(dir / "full/file/rec") != std::string::npos);
+  CHECK(bad.err.find("Not a directory") != std::string::npos);
+  CHECK(std::count(bad.err.begin(), bad.err.end(), '\n') == 1);
 }
 
 }  // namespace
