@@ -25,8 +25,10 @@ bool HandoffQueue::PushMessage(nats::MsgPtr msg, uint64_t bytes, int64_t time_ns
   ++stats_.pushed;
   stats_.peak_messages = std::max<uint64_t>(stats_.peak_messages, held_messages_);
   stats_.peak_bytes = std::max(stats_.peak_bytes, held_bytes_);
-  bool wake = waiting_;
-  waiting_ = false;
+  // Waking the writer per message costs more than the write (futex + context switch on
+  // every message); it polls every kPollMs anyway, so only wake it for a full batch.
+  bool wake = waiting_ && items_.size() >= kWakeBatch;
+  if (wake) waiting_ = false;
   lock.unlock();
   if (wake) cv_.notify_one();
   return true;
@@ -59,7 +61,7 @@ bool HandoffQueue::PopAll(std::vector<QueueItem>* out, int64_t timeout_ms) {
   std::unique_lock<std::mutex> lock(mu_);
   if (items_.empty() && !closed_ && timeout_ms > 0) {
     waiting_ = true;
-    cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
+    cv_.wait_for(lock, std::chrono::milliseconds(std::min<int64_t>(timeout_ms, kPollMs)),
                  [this] { return !items_.empty() || closed_; });
     waiting_ = false;
   }

@@ -46,7 +46,7 @@ class HandoffQueue {
   void PushGap(const format::Gap& gap);
 
   // Consumer: moves everything queued into *out (cleared first), waiting up to `timeout_ms`
-  // when empty. Returns false once Close() was called and nothing is left.
+  // (at most kPollMs) when empty. Returns false once Close() was called and nothing is left.
   bool PopAll(std::vector<QueueItem>* out, int64_t timeout_ms);
   // After Close() no more items are accepted (pushes are dropped silently: the caller has
   // stopped its subscriptions first); an open drop episode becomes a final gap item.
@@ -55,6 +55,10 @@ class HandoffQueue {
   void Release(uint64_t messages, uint64_t bytes);
 
   QueueStats stats() const;
+
+  // A waiting consumer is woken when this many items are queued, else after kPollMs.
+  static constexpr size_t kWakeBatch = 256;
+  static constexpr int64_t kPollMs = 2;
 
  private:
   void EndEpisodeLocked();
