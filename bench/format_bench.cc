@@ -3,7 +3,7 @@
 // raw frame data, and the compression ratio. The segment goes to a real file in $TMPDIR, so
 // write figures include the write(2) calls (page cache), not fsync.
 //
-//   format_bench [FRAMES] [DIR]
+//   format_bench [FRAMES] [DIR] [ZSTD_LEVEL]
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -46,7 +46,7 @@ std::string MakeEvent(std::mt19937_64& rng, uint64_t i, size_t size) {
   return s;
 }
 
-void Run(const std::string& dir, size_t payload, uint64_t frames) {
+void Run(const std::string& dir, size_t payload, uint64_t frames, int level) {
   std::mt19937_64 rng(1);
   std::vector<std::string> payloads;
   for (int i = 0; i < 4096; ++i) payloads.push_back(MakeEvent(rng, static_cast<uint64_t>(i), payload));
@@ -59,7 +59,9 @@ void Run(const std::string& dir, size_t payload, uint64_t frames) {
   std::remove(path.c_str());
   format::Metadata meta;
   meta.recording_id = "bench";
-  auto w = format::SegmentWriter::Create(FileSystem::Default(), path, meta, {});
+  format::WriterOptions wopts;
+  wopts.zstd_level = level;
+  auto w = format::SegmentWriter::Create(FileSystem::Default(), path, meta, wopts);
   if (!w.ok()) {
     std::fprintf(stderr, "%s\n", w.status().message().c_str());
     std::exit(1);
@@ -91,9 +93,9 @@ void Run(const std::string& dir, size_t payload, uint64_t frames) {
   double rsec = std::chrono::duration<double>(Clock::now() - t1).count();
   std::remove(path.c_str());
   if (n != frames || check + n * 0 == 0) std::exit(1);
-  std::printf("%5zu B frames x %llu: write %.2f M frames/s (%.0f MB/s raw), read %.2f M frames/s "
+  std::printf("level %2d, %5zu B frames x %llu: write %.2f M frames/s (%.0f MB/s raw), read %.2f M frames/s "
               "(%.0f MB/s raw), compression %.1fx (%llu -> %llu bytes)\n",
-              payload, static_cast<unsigned long long>(frames), frames / wsec / 1e6,
+              level, payload, static_cast<unsigned long long>(frames), frames / wsec / 1e6,
               raw / wsec / 1e6, frames / rsec / 1e6, raw / rsec / 1e6,
               static_cast<double>(raw) / static_cast<double>(stored),
               static_cast<unsigned long long>(raw), static_cast<unsigned long long>(stored));
@@ -105,7 +107,8 @@ int main(int argc, char** argv) {
   uint64_t frames = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1'000'000;
   const char* tmp = std::getenv("TMPDIR");
   std::string dir = argc > 2 ? argv[2] : (tmp ? tmp : "/tmp");
-  Run(dir, 300, frames);
-  Run(dir, 1536, frames);
+  int level = argc > 3 ? std::atoi(argv[3]) : format::WriterOptions{}.zstd_level;
+  Run(dir, 300, frames, level);
+  Run(dir, 1536, frames, level);
   return 0;
 }

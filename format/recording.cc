@@ -22,6 +22,7 @@ void AddStats(ReadStats* into, const ReadStats& s) {
   into->frames_lost_unknown = into->frames_lost_unknown || s.frames_lost_unknown;
   into->torn_tail = into->torn_tail || s.torn_tail;
   into->corruption = into->corruption || s.corruption;
+  into->sealed = into->sealed && s.sealed;  // a recording is sealed when all its segments are
 }
 
 }  // namespace
@@ -120,6 +121,12 @@ ReadStats RecordingReader::stats() const {
   ReadStats s = done_stats_;
   if (reader_) AddStats(&s, reader_->stats());
   return s;
+}
+
+RecordingReader::RecordingReader(FileSystem* fs, std::vector<std::string> segments,
+                                 const ReaderOptions& o)
+    : fs_(fs), segments_(std::move(segments)), options_(o) {
+  done_stats_.sealed = true;  // AddStats clears it at the first unsealed segment
 }
 
 }  // namespace evtape::format

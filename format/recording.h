@@ -38,12 +38,12 @@ class RecordingReader {
   // The reader of the segment the last entry came from (null before the first Next()).
   const SegmentReader* current() const { return reader_.get(); }
   const std::vector<std::string>& segments() const { return segments_; }
-  // Totals over the segments finished so far and the current one.
+  // Totals over the segments finished so far and the current one; `sealed` is true when every
+  // segment read so far ends with a valid footer.
   ReadStats stats() const;
 
  private:
-  RecordingReader(FileSystem* fs, std::vector<std::string> segments, const ReaderOptions& o)
-      : fs_(fs), segments_(std::move(segments)), options_(o) {}
+  RecordingReader(FileSystem* fs, std::vector<std::string> segments, const ReaderOptions& o);
   FileSystem* fs_;
   std::vector<std::string> segments_;
   ReaderOptions options_;

@@ -27,6 +27,28 @@ void PrintHelp(const VerbHelp& help, const po::options_description& options) {
   if (*help.examples != '\0') std::cout << "\nExamples:\n" << help.examples << "\n";
 }
 
+namespace {
+
+// Boost's "too many positional options" does not say which: find the first word past what the
+// positional description takes.
+std::string ExtraPositional(const po::options_description& all,
+                            const po::positional_options_description& positional,
+                            const std::vector<std::string>& args) {
+  try {
+    auto parsed = po::command_line_parser(args).options(all).allow_unregistered().run();
+    auto words = po::collect_unrecognized(parsed.options, po::include_positional);
+    std::vector<std::string> plain;
+    for (const auto& w : words) {
+      if (w.empty() || w[0] != '-') plain.push_back(w);
+    }
+    if (plain.size() > positional.max_total_count()) return plain[positional.max_total_count()];
+  } catch (const po::error&) {
+  }
+  return "?";
+}
+
+}  // namespace
+
 std::optional<int> ParseArgs(const VerbHelp& help, const po::options_description& options,
                              const po::positional_options_description& positional,
                              const std::vector<std::string>& args, po::variables_map* vm) {
@@ -45,6 +67,8 @@ std::optional<int> ParseArgs(const VerbHelp& help, const po::options_description
       return kExitOk;
     }
     po::notify(*vm);
+  } catch (const po::too_many_positional_options_error&) {
+    return UsageError(help, "unexpected argument '" + ExtraPositional(all, positional, args) + "'");
   } catch (const po::error& e) {
     return UsageError(help, e.what());
   }
