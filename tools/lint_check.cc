@@ -71,34 +71,48 @@ std::string Quote(const Json& v) {
 
 const char* KindName(FieldKind k) {
   switch (k) {
-    case FieldKind::kString: return "a string";
-    case FieldKind::kHostKey: return "a host's server nkey";
-    case FieldKind::kUInt: return "an integer >= 0";
-    case FieldKind::kInt: return "an integer";
-    case FieldKind::kStringMap: return "an object of strings";
-    case FieldKind::kStringArray: return "an array of strings";
-    case FieldKind::kObject: return "an object";
-    case FieldKind::kObjectOrNull: return "an object or null";
-    case FieldKind::kObjectArray: return "an array of objects";
+    case FieldKind::kString:
+      return "a string";
+    case FieldKind::kHostKey:
+      return "a host's server nkey";
+    case FieldKind::kUInt:
+      return "an integer >= 0";
+    case FieldKind::kInt:
+      return "an integer";
+    case FieldKind::kStringMap:
+      return "an object of strings";
+    case FieldKind::kStringArray:
+      return "an array of strings";
+    case FieldKind::kObject:
+      return "an object";
+    case FieldKind::kObjectOrNull:
+      return "an object or null";
+    case FieldKind::kObjectArray:
+      return "an array of objects";
   }
   return "?";
 }
 
 bool KindMatches(FieldKind k, const Json& v) {
   switch (k) {
-    case FieldKind::kString: return v.is_string();
+    case FieldKind::kString:
+      return v.is_string();
     case FieldKind::kHostKey:
       return v.is_string() && ids::IsValidNkey(v.get_ref<const std::string&>(), 'N');
-    case FieldKind::kUInt: return v.is_number_unsigned();
-    case FieldKind::kInt: return v.is_number_integer();
+    case FieldKind::kUInt:
+      return v.is_number_unsigned();
+    case FieldKind::kInt:
+      return v.is_number_integer();
     case FieldKind::kStringMap:
       return v.is_object() &&
              std::all_of(v.begin(), v.end(), [](const Json& e) { return e.is_string(); });
     case FieldKind::kStringArray:
       return v.is_array() &&
              std::all_of(v.begin(), v.end(), [](const Json& e) { return e.is_string(); });
-    case FieldKind::kObject: return v.is_object();
-    case FieldKind::kObjectOrNull: return v.is_object() || v.is_null();
+    case FieldKind::kObject:
+      return v.is_object();
+    case FieldKind::kObjectOrNull:
+      return v.is_object() || v.is_null();
     case FieldKind::kObjectArray:
       return v.is_array() &&
              std::all_of(v.begin(), v.end(), [](const Json& e) { return e.is_object(); });
@@ -164,8 +178,8 @@ bool IsSemver(const std::string& s) {
   for (char tag : {'-', '+'}) {
     if (i < s.size() && s[i] == tag) {
       size_t start = ++i;
-      while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) != 0 ||
-                              s[i] == '.' || s[i] == '-')) {
+      while (i < s.size() &&
+             (std::isalnum(static_cast<unsigned char>(s[i])) != 0 || s[i] == '.' || s[i] == '-')) {
         ++i;
       }
       if (i == start) return false;
@@ -207,7 +221,8 @@ void CheckIdAndTime(const Json& ev, Checker* c) {
 void CheckEnvelope(const Json& ev, Checker* c) {
   auto order = EnvelopeOrder();
   for (std::string_view key : order) {
-    if (!ev.contains(key)) c->Add("envelope-missing", "attribute " + std::string(key) + " is missing");
+    if (!ev.contains(key))
+      c->Add("envelope-missing", "attribute " + std::string(key) + " is missing");
   }
   size_t last = 0;
   bool in_order = true;
@@ -222,8 +237,9 @@ void CheckEnvelope(const Json& ev, Checker* c) {
     last = idx;
   }
   if (!in_order) {
-    c->Add("envelope-order", "attributes not in the host's order (specversion, id, type, "
-                             "source, datacontenttype, time, data)");
+    c->Add("envelope-order",
+           "attributes not in the host's order (specversion, id, type, "
+           "source, datacontenttype, time, data)");
   }
   if (ev.contains("specversion") && ev["specversion"] != "1.0") {
     c->Add("envelope-specversion", "specversion " + Quote(ev["specversion"]) + " is not \"1.0\"");
@@ -232,12 +248,14 @@ void CheckEnvelope(const Json& ev, Checker* c) {
     c->Add("envelope-datacontenttype",
            "datacontenttype " + Quote(ev["datacontenttype"]) + " is not application/json");
   }
-  if (ev.contains("source") && !(ev["source"].is_string() &&
-                                 ids::IsValidNkey(ev["source"].get_ref<const std::string&>(), 'N'))) {
+  if (ev.contains("source") &&
+      !(ev["source"].is_string() &&
+        ids::IsValidNkey(ev["source"].get_ref<const std::string&>(), 'N'))) {
     c->Add("envelope-source", "source " + Quote(ev["source"]) + " is not a host server nkey");
   }
   if (ev.contains("id") && ev.contains("time")) CheckIdAndTime(ev, c);
-  if (ev.contains("data") && !ev["data"].is_object()) c->Add("envelope-data", "data is not an object");
+  if (ev.contains("data") && !ev["data"].is_object())
+    c->Add("envelope-data", "data is not an object");
 }
 
 // Checks the event-specific part: type/subject agreement, data fields, source == host_id.
@@ -246,17 +264,20 @@ void CheckEvent(const Json& ev, std::string_view event_token, Checker* c) {
   if (!ev["type"].is_string()) return c->Add("type-prefix", "type is not a string");
   const std::string& type = ev["type"].get_ref<const std::string&>();
   if (type.rfind(kTypePrefix, 0) != 0) {
-    return c->Add("type-prefix", "type " + Quote(Json(type)) + " does not start with " + std::string(kTypePrefix));
+    return c->Add("type-prefix",
+                  "type " + Quote(Json(type)) + " does not start with " + std::string(kTypePrefix));
   }
   std::string name = type.substr(kTypePrefix.size());
   if (name != event_token) {
     c->Add("subject-type", "subject says " + std::string(event_token) + " but type says " + name);
   }
   const EventSpec* spec = FindEvent(name);
-  if (spec == nullptr) return c->Add("unknown-event", "event " + Quote(Json(name)) + " is not emitted by 1.x hosts");
+  if (spec == nullptr)
+    return c->Add("unknown-event", "event " + Quote(Json(name)) + " is not emitted by 1.x hosts");
   if (spec->spec_only) {
-    return c->Add("spec-only-event", name + " is only in the AsyncAPI: not emitted by 1.x hosts, "
-                                            "which send component_scale_failed");
+    return c->Add("spec-only-event", name +
+                                         " is only in the AsyncAPI: not emitted by 1.x hosts, "
+                                         "which send component_scale_failed");
   }
   if (!ev.contains("data") || !ev["data"].is_object()) return;
   const Json& data = ev["data"];
@@ -265,8 +286,8 @@ void CheckEvent(const Json& ev, std::string_view event_token, Checker* c) {
   if (!unsorted.empty()) c->Add("data-order", "keys of " + unsorted + " are not sorted");
   auto host = data.find("host_id");
   if (host != data.end() && host->is_string() && ev.contains("source") && ev["source"] != *host) {
-    c->Add("source-host-id", "source " + Quote(ev["source"]) + " differs from data.host_id " +
-                                 Quote(*host));
+    c->Add("source-host-id",
+           "source " + Quote(ev["source"]) + " differs from data.host_id " + Quote(*host));
   }
   if (name == "host_started" && data.contains("uptime_seconds") && data["uptime_seconds"] != 0) {
     c->Add("data-value", "host_started.uptime_seconds is always 0");
@@ -292,8 +313,8 @@ void LintMessage(std::string_view subject, std::string_view reply, std::string_v
   std::string_view rest = subject.substr(std::min(subject.size(), kSubjectPrefix.size()));
   size_t dot = rest.find('.');
   std::string_view event_token;
-  if (dot == std::string_view::npos || dot == 0 || rest.find('.', dot + 1) != std::string_view::npos ||
-      dot + 1 == rest.size()) {
+  if (dot == std::string_view::npos || dot == 0 ||
+      rest.find('.', dot + 1) != std::string_view::npos || dot + 1 == rest.size()) {
     c.Add("subject-shape", "subject is not wasmbus.evt.{lattice}.{event}");
   } else {
     event_token = rest.substr(dot + 1);

@@ -17,7 +17,7 @@
 namespace evtape::lint {
 
 struct LintItem {
-  uint64_t where = 0;    // seq for recordings, 1-based line number for JSONL
+  uint64_t where = 0;  // seq for recordings, 1-based line number for JSONL
   std::string_view subject, reply, headers, payload;
 };
 

@@ -27,7 +27,8 @@ bool NestingWithin(std::string_view text, int max_depth) {
 }
 
 nlohmann::ordered_json ParseBounded(std::string_view text) {
-  if (!NestingWithin(text)) return nlohmann::ordered_json(nlohmann::ordered_json::value_t::discarded);
+  if (!NestingWithin(text))
+    return nlohmann::ordered_json(nlohmann::ordered_json::value_t::discarded);
   return nlohmann::ordered_json::parse(text.begin(), text.end(), nullptr,
                                        /*allow_exceptions=*/false);
 }

@@ -45,22 +45,30 @@ constexpr FieldSpec kProviderStopped[] = {
     {"reason", K::kString, true},
 };
 constexpr FieldSpec kProviderStartFailed[] = {
-    {"error", K::kString, true},       {"host_id", K::kHostKey, true},
-    {"link_name", K::kString, true},   {"provider_id", K::kString, true},
+    {"error", K::kString, true},        {"host_id", K::kHostKey, true},
+    {"link_name", K::kString, true},    {"provider_id", K::kString, true},
     {"provider_ref", K::kString, true},
 };
 constexpr FieldSpec kLinkdefSet[] = {
-    {"interfaces", K::kStringArray, true},    {"name", K::kString, true},
-    {"source_config", K::kStringArray, true}, {"source_id", K::kString, true},
-    {"target", K::kString, true},             {"target_config", K::kStringArray, true},
-    {"wit_namespace", K::kString, true},      {"wit_package", K::kString, true},
+    {"interfaces", K::kStringArray, true},
+    {"name", K::kString, true},
+    {"source_config", K::kStringArray, true},
+    {"source_id", K::kString, true},
+    {"target", K::kString, true},
+    {"target_config", K::kStringArray, true},
+    {"wit_namespace", K::kString, true},
+    {"wit_package", K::kString, true},
 };
 constexpr FieldSpec kLinkdefSetFailed[] = {
     {"error", K::kString, true},
-    {"interfaces", K::kStringArray, true},    {"name", K::kString, true},
-    {"source_config", K::kStringArray, true}, {"source_id", K::kString, true},
-    {"target", K::kString, true},             {"target_config", K::kStringArray, true},
-    {"wit_namespace", K::kString, true},      {"wit_package", K::kString, true},
+    {"interfaces", K::kStringArray, true},
+    {"name", K::kString, true},
+    {"source_config", K::kStringArray, true},
+    {"source_id", K::kString, true},
+    {"target", K::kString, true},
+    {"target_config", K::kStringArray, true},
+    {"wit_namespace", K::kString, true},
+    {"wit_package", K::kString, true},
 };
 constexpr FieldSpec kLinkdefDeleted[] = {
     {"interfaces", K::kStringArray, false}, {"name", K::kString, true},
@@ -79,8 +87,10 @@ constexpr FieldSpec kHostHeartbeat[] = {
     {"version", K::kString, true},
 };
 constexpr FieldSpec kHostStarted[] = {
-    {"friendly_name", K::kString, true}, {"labels", K::kStringMap, true},
-    {"uptime_seconds", K::kUInt, true},  {"version", K::kString, true},
+    {"friendly_name", K::kString, true},
+    {"labels", K::kStringMap, true},
+    {"uptime_seconds", K::kUInt, true},
+    {"version", K::kString, true},
 };
 constexpr FieldSpec kHostStopped[] = {{"labels", K::kStringMap, true}};
 constexpr FieldSpec kHealth[] = {{"host_id", K::kHostKey, true}, {"provider_id", K::kString, true}};
@@ -108,8 +118,8 @@ constexpr std::array<EventSpec, 18> kEvents = {{
     {"component_start_failed", {}, /*spec_only=*/true},
 }};
 
-constexpr std::array<std::string_view, 7> kEnvelope = {
-    "specversion", "id", "type", "source", "datacontenttype", "time", "data"};
+constexpr std::array<std::string_view, 7> kEnvelope = {"specversion",     "id",   "type", "source",
+                                                       "datacontenttype", "time", "data"};
 
 }  // namespace
 

@@ -32,8 +32,8 @@ struct FieldSpec {
 };
 
 struct EventSpec {
-  std::string_view name;  // short name: subject suffix and `type` after the prefix
-  FieldTable fields;      // sorted by name, like the host's data keys
+  std::string_view name;   // short name: subject suffix and `type` after the prefix
+  FieldTable fields;       // sorted by name, like the host's data keys
   bool spec_only = false;  // named by the AsyncAPI but never emitted by a 1.x host
 };
 

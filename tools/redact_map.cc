@@ -12,12 +12,12 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 constexpr size_t kMinSubstring = 4;
-constexpr std::array<std::string_view, 12> kStopWords = {
-    "default", "stop", "wadm", "true", "false", "none", "null", "unix", "linux", "never",
-    "x86_64", "aarch64"};
+constexpr std::array<std::string_view, 12> kStopWords = {"default", "stop",  "wadm",   "true",
+                                                         "false",   "none",  "null",   "unix",
+                                                         "linux",   "never", "x86_64", "aarch64"};
 constexpr std::array<const char*, 8> kAdjectives = {"amber", "brisk", "cobalt", "dusty",
                                                     "eager", "fuzzy", "gentle", "hollow"};
-constexpr std::array<const char*, 8> kNouns = {"otter", "pine", "quartz", "reef",
+constexpr std::array<const char*, 8> kNouns = {"otter",   "pine",   "quartz", "reef",
                                                "sparrow", "tundra", "valley", "willow"};
 
 uint32_t Prefix4(const char* p) {
@@ -111,7 +111,8 @@ Status ApplyRulesJson(const nlohmann::json& j, RuleSet* rules) {
     if (it.key() != "add" && it.key() != "drop") {
       return Status::InvalidArgument("rules: unknown key '" + it.key() + "' (expected add, drop)");
     }
-    if (!it->is_array()) return Status::InvalidArgument("rules: '" + it.key() + "' must be an array");
+    if (!it->is_array())
+      return Status::InvalidArgument("rules: '" + it.key() + "' must be an array");
     for (const auto& p : *it) {
       std::vector<std::string> tokens;
       if (!p.is_string() || !ParsePointer(p.get<std::string>(), &tokens) || tokens.empty()) {
@@ -224,25 +225,31 @@ void Redactor::CollectText(std::string_view text) {
 std::string Redactor::Replacement(Category c) {
   uint64_t n = ++counters_[c];
   switch (c) {
-    case Category::kHostKey: return ids::NewNkey('N', rng_);
-    case Category::kNkey: return "";  // prefix-dependent: handled in Finish
+    case Category::kHostKey:
+      return ids::NewNkey('N', rng_);
+    case Category::kNkey:
+      return "";  // prefix-dependent: handled in Finish
     case Category::kFriendlyName: {
       std::string num = std::to_string(1000 + n % 9000);
       return std::string(kAdjectives[rng_.Below(kAdjectives.size())]) + "-" +
              kNouns[rng_.Below(kNouns.size())] + "-" + num;
     }
-    case Category::kLabelValue: return "label-" + std::to_string(n);
-    case Category::kConfigName: return "config-" + std::to_string(n);
-    case Category::kAdded: return "redacted-" + std::to_string(n);
+    case Category::kLabelValue:
+      return "label-" + std::to_string(n);
+    case Category::kConfigName:
+      return "config-" + std::to_string(n);
+    case Category::kAdded:
+      return "redacted-" + std::to_string(n);
   }
   return "redacted";
 }
 
 void Redactor::Finish() {
   for (const auto& [orig, cat] : order_) {
-    std::string rep = cat == Category::kNkey || (cat == Category::kHostKey && ids::LooksLikeNkey(orig))
-                          ? ids::NewNkey(orig[0], rng_)
-                          : Replacement(cat);
+    std::string rep =
+        cat == Category::kNkey || (cat == Category::kHostKey && ids::LooksLikeNkey(orig))
+            ? ids::NewNkey(orig[0], rng_)
+            : Replacement(cat);
     mapping_.emplace(orig, std::move(rep));
   }
   for (const auto& [orig, rep] : mapping_) {

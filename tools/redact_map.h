@@ -4,16 +4,16 @@
 // Two passes over the frames. Collect() finds identifiers in first-seen order: values at the
 // rule pointers (defaults: /source and /data/host_id as host keys, /data/friendly_name,
 // /data/labels/* except hostcore.*, /data/config_name, /data/source_config/*,
-// /data/target_config/*) plus every string or object key that looks like an nkey, anywhere. Finish() assigns
-// replacements from the seed in that order: nkeys become valid nkeys with the same prefix
-// letter (host ids stay valid 'N' server keys), friendly names adjective-noun-NNNN, label values
-// label-N, config names config-N, fields added by rules redacted-N. Rewrite() then replaces
+// /data/target_config/*) plus every string or object key that looks like an nkey, anywhere.
+// Finish() assigns replacements from the seed in that order: nkeys become valid nkeys with the same
+// prefix letter (host ids stay valid 'N' server keys), friendly names adjective-noun-NNNN, label
+// values label-N, config names config-N, fields added by rules redacted-N. Rewrite() then replaces
 // every occurrence (whole values, and substrings of any string: error texts, object keys,
 // subjects, reply subjects, header blocks, gap details, non-JSON payloads and JSON nested deeper
 // than lint::kMaxJsonDepth, both handled as plain bytes). Identifiers that are only present in
-// an encoded form (base64 inside a payload, say) are not recognised. Originals shorter than 4 characters
-// or in a small stop list ("default", "stop", ...) are replaced only as whole values at rule
-// pointers, never as substrings, so structural words survive.
+// an encoded form (base64 inside a payload, say) are not recognised. Originals shorter than 4
+// characters or in a small stop list ("default", "stop", ...) are replaced only as whole values at
+// rule pointers, never as substrings, so structural words survive.
 //
 // JSON payloads are re-serialised compactly with their key order kept (ordered_json), only when
 // something changed. Same seed and input, same output. Not thread-safe.
@@ -21,12 +21,11 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/ids.h"
 #include "format/status.h"
@@ -41,8 +40,8 @@ struct Rule {
 };
 
 struct RuleSet {
-  std::vector<Rule> redact;                     // defaults plus "add"
-  std::vector<std::vector<std::string>> keep;   // "drop": never touched
+  std::vector<Rule> redact;                    // defaults plus "add"
+  std::vector<std::vector<std::string>> keep;  // "drop": never touched
 };
 
 // The built-in rules.

@@ -1,11 +1,16 @@
 #include "tools/synth_events.h"
 
 #include "common/units.h"
+#include "tools/offline_json_text.h"
 
 namespace evtape::synth {
 namespace {
 
-constexpr std::string_view kProviderIssuer = "ACOJJN6WUP4ODD75XEBKKTCCUJJCY5ZKQ56XVKYK4BEJWGVAOOQHZMCW";
+// The same escaping as serde_json (and nlohmann): \" \\ \b \f \n \r \t, \u00xx otherwise.
+void AppendJsonString(std::string* out, std::string_view s) { jsonl::AppendJsonString(s, out); }
+
+constexpr std::string_view kProviderIssuer =
+    "ACOJJN6WUP4ODD75XEBKKTCCUJJCY5ZKQ56XVKYK4BEJWGVAOOQHZMCW";
 
 void Key(std::string* out, std::string_view k, bool first = false) {
   if (!first) out->push_back(',');
@@ -70,7 +75,7 @@ void RefreshInventory(HostState& h) {
     AppendStringMap(&p, prov.annotations);
     StrField(&p, "id", id);
     StrField(&p, "image_ref", prov.image_ref);
-    StrField(&p, "name", prov.claims_name);
+    if (prov.has_claims) StrField(&p, "name", prov.claims_name);
     p.append(",\"revision\":0}");
   }
   p.push_back(']');
@@ -78,25 +83,6 @@ void RefreshInventory(HostState& h) {
 }
 
 }  // namespace
-
-void AppendJsonString(std::string* out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out->push_back('"');
-  for (char ch : s) {
-    auto u = static_cast<unsigned char>(ch);
-    if (ch == '"' || ch == '\\') {
-      out->push_back('\\');
-      out->push_back(ch);
-    } else if (u < 0x20) {
-      out->append("\\u00");
-      out->push_back(kHex[u >> 4]);
-      out->push_back(kHex[u & 15]);
-    } else {
-      out->push_back(ch);
-    }
-  }
-  out->push_back('"');
-}
 
 void AppendEnvelope(std::string* out, std::string_view id, std::string_view event,
                     std::string_view source, int64_t time_ns, std::string_view data) {
@@ -184,6 +170,13 @@ std::string ProviderStartedData(const HostState& h, const ProviderState& p) {
   std::string d = "{";
   Key(&d, "annotations", true);
   AppendStringMap(&d, p.annotations);
+  if (!p.has_claims) {  // only the four fields the host always sends
+    StrField(&d, "host_id", h.id);
+    StrField(&d, "image_ref", p.image_ref);
+    StrField(&d, "provider_id", p.id);
+    d.push_back('}');
+    return d;
+  }
   d.append(",\"claims\":{\"expires_human\":\"never\"");
   StrField(&d, "issuer", kProviderIssuer);
   StrField(&d, "name", p.claims_name);
@@ -258,13 +251,15 @@ std::string LinkData(const LinkState& l, const std::string* error) {
   return d;
 }
 
-std::string LinkDeletedData(const LinkState& l) {
+std::string LinkDeletedData(const LinkState& l, bool existed) {
   std::string d = "{";
-  Key(&d, "interfaces", true);
-  AppendStringArray(&d, l.interfaces);
-  StrField(&d, "name", l.name);
+  if (existed) {
+    Key(&d, "interfaces", true);
+    AppendStringArray(&d, l.interfaces);
+  }
+  StrField(&d, "name", l.name, !existed);
   StrField(&d, "source_id", l.source_id);
-  StrField(&d, "target", l.target);
+  if (existed) StrField(&d, "target", l.target);
   StrField(&d, "wit_namespace", l.wit_namespace);
   StrField(&d, "wit_package", l.wit_package);
   d.push_back('}');

@@ -26,8 +26,9 @@ struct ProviderState {
   std::string id, image_ref, claims_name, claims_version, app;
   Annotations annotations;
   int64_t health_base_ns = 0;  // time of the first health check of this generation
-  uint32_t generation = 0;  // bumped on every start; stale health checks are dropped
-  bool healthy = false;     // the host's view: the initial state counts as unhealthy
+  uint32_t generation = 0;     // bumped on every start; stale health checks are dropped
+  bool has_claims = true;      // signed provider archive; unsigned ones send no claims or name
+  bool healthy = false;        // the host's view: the initial state counts as unhealthy
   bool running = false;
 };
 
@@ -47,9 +48,6 @@ struct LinkState {
   std::string name = "default";
 };
 
-// Appends s as a JSON string (quotes, escapes).
-void AppendJsonString(std::string* out, std::string_view s);
-
 // Appends the whole CloudEvent: envelope in the host's order around `data` (already JSON).
 void AppendEnvelope(std::string* out, std::string_view id, std::string_view event,
                     std::string_view source, int64_t time_ns, std::string_view data);
@@ -67,7 +65,8 @@ std::string ProviderStartFailedData(const HostState& h, const ProviderState& p,
 std::string HealthData(const HostState& h, std::string_view provider_id);
 std::string ConfigData(std::string_view name);
 std::string LinkData(const LinkState& l, const std::string* error);
-std::string LinkDeletedData(const LinkState& l);
+// `existed` false: the host still publishes the delete, with only the four identifying fields.
+std::string LinkDeletedData(const LinkState& l, bool existed);
 
 // humantime-style uptime as the host prints it: "30s", "1m 30s", "2days 3h 4m 5s".
 std::string UptimeHuman(uint64_t seconds);

@@ -6,6 +6,7 @@
 #include <queue>
 #include <vector>
 
+#include "tools/synth_catalog.h"
 #include "tools/synth_events.h"
 
 namespace evtape::synth {
@@ -14,33 +15,17 @@ namespace {
 constexpr int64_t kSec = 1000000000;
 constexpr int64_t kMs = 1000000;
 
-constexpr std::array<const char*, 9> kAdjectives = {
-    "sparkling", "floral", "holy", "quiet", "rapid", "misty", "bold", "ancient", "calm"};
-constexpr std::array<const char*, 8> kNouns = {"meadow", "forest", "wildflower", "river",
-                                               "canyon", "glade",  "summit",     "harbor"};
-constexpr std::array<const char*, 8> kApps = {"checkout", "inventory", "petclinic", "gateway",
-                                              "billing",  "search",    "auth",      "media"};
-constexpr std::array<const char*, 3> kComponentNames = {"api", "ui", "worker"};
-constexpr std::array<const char*, 3> kComponentImages = {
-    "ghcr.io/wasmcloud/components/http-hello-world-rust:0.1.0",
-    "ghcr.io/wasmcloud/components/http-keyvalue-counter-rust:0.1.0",
-    "ghcr.io/wasmcloud/components/dog-fetcher-rust:0.1.1"};
-struct ProviderKind {
-  const char* suffix;
-  const char* image;
-  const char* name;
-  const char* version;
+enum class Act : uint8_t {
+  kHostStart,
+  kHeartbeat,
+  kProviderStart,
+  kHealth,
+  kComponentStart,
+  kConfigSet,
+  kLinkSet,
+  kChurn,
+  kScratchDelete
 };
-constexpr std::array<ProviderKind, 3> kProviderKinds = {{
-    {"httpserver", "ghcr.io/wasmcloud/http-server:0.27.0", "http-server", "0.27.0"},
-    {"kvredis", "ghcr.io/wasmcloud/keyvalue-redis:0.30.0", "keyvalue-redis", "0.30.0"},
-    {"messaging", "ghcr.io/wasmcloud/messaging-nats:0.27.0", "messaging-nats", "0.27.0"},
-}};
-constexpr std::array<const char*, 3> kZones = {"us-east-1a", "us-east-1b", "eu-west-1a"};
-constexpr std::array<const char*, 3> kTiers = {"gold", "silver", "bronze"};
-
-enum class Act : uint8_t { kHostStart, kHeartbeat, kProviderStart, kHealth, kComponentStart,
-                           kConfigSet, kLinkSet, kChurn, kScratchDelete };
 
 struct Task {
   int64_t t;
@@ -56,27 +41,6 @@ struct Later {
   }
 };
 
-std::string AppName(uint32_t a) {
-  std::string name = kApps[a % kApps.size()];
-  if (a >= kApps.size()) name += "-" + std::to_string(a / kApps.size());
-  return name;
-}
-
-// wadm's compute_component_id rule: lowercase, every non-[a-z0-9] char becomes '_'.
-std::string Normalise(const std::string& s) {
-  std::string out = s;
-  for (char& c : out) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-    if (!ok) c = '_';
-  }
-  return out;
-}
-
-std::string FourDigits(uint64_t n) {
-  std::string digits = std::to_string(n);
-  return std::string(4 - std::min<size_t>(4, digits.size()), '0') + digits;
-}
-
 class Generator {
  public:
   Generator(const SynthOptions& o, const EventSink& sink)
@@ -87,7 +51,9 @@ class Generator {
   void Schedule(int64_t t, Act act, uint32_t index, uint32_t k = 0, uint32_t gen = 0) {
     queue_.push(Task{t, order_++, act, index, k, gen});
   }
-  int64_t Jitter(int64_t max_ns) { return static_cast<int64_t>(rng_.Below(static_cast<uint64_t>(max_ns))); }
+  int64_t Jitter(int64_t max_ns) {
+    return static_cast<int64_t>(rng_.Below(static_cast<uint64_t>(max_ns)));
+  }
   bool Chance(uint32_t percent) { return rng_.Below(100) < percent; }
   Annotations WadmAnnotations(const std::string& app);
   void Build();
@@ -112,8 +78,8 @@ class Generator {
   std::vector<std::string> configs_;   // one per provider
   std::vector<LinkState> links_;       // one per component when there are providers
   std::vector<bool> link_active_;
-  std::vector<uint32_t> started_;       // hosts that have started, in start order
-  std::vector<std::string> scratch_;    // short-lived config names awaiting deletion
+  std::vector<uint32_t> started_;     // hosts that have started, in start order
+  std::vector<std::string> scratch_;  // short-lived config names awaiting deletion
   std::priority_queue<Task, std::vector<Task>, Later> queue_;
   uint64_t order_ = 0;
   int64_t last_recv_ = 0;
@@ -140,10 +106,11 @@ void Generator::Build() {
   for (uint32_t i = 0; i < o_.hosts; ++i) {
     HostState h;
     h.id = ids::NewNkey('N', rng_);
-    h.friendly_name = std::string(kAdjectives[rng_.Below(kAdjectives.size())]) + "-" +
-                      kNouns[rng_.Below(kNouns.size())] + "-" + FourDigits(rng_.Below(10000));
-    h.labels = {{"hostcore.arch", "x86_64"}, {"hostcore.os", "linux"},
-                {"hostcore.osfamily", "unix"}, {"zone", kZones[i % kZones.size()]}};
+    h.friendly_name = FriendlyName(rng_);
+    h.labels = {{"hostcore.arch", "x86_64"},
+                {"hostcore.os", "linux"},
+                {"hostcore.osfamily", "unix"},
+                {"zone", kZones[i % kZones.size()]}};
     h.start_ns = o_.start_ns + (o_.hosts == 1 ? 0 : spread * i / o_.hosts) + Jitter(50 * kMs);
     Schedule(h.start_ns, Act::kHostStart, i);
     hosts_.push_back(std::move(h));
@@ -152,10 +119,11 @@ void Generator::Build() {
     const ProviderKind& kind = kProviderKinds[p % kProviderKinds.size()];
     ProviderState s;
     s.app = AppName(p / 2);
-    s.id = Normalise(s.app) + "-" + kind.suffix + (p / 2 >= 1 && p % 2 == 1 ? "2" : "");
+    s.id = WadmId(s.app) + "-" + kind.suffix + (p / 2 >= 1 && p % 2 == 1 ? "2" : "");
     s.image_ref = kind.image;
     s.claims_name = kind.name;
     s.claims_version = kind.version;
+    s.has_claims = p % 5 != 4;  // one in five is a locally built, unsigned provider
     s.annotations = WadmAnnotations(s.app);
     configs_.push_back(s.id + "-config");
     provs_.push_back(std::move(s));
@@ -163,7 +131,7 @@ void Generator::Build() {
   for (uint32_t j = 0; j < o_.components; ++j) {
     ComponentState c;
     c.app = AppName(j / 3);
-    c.id = Normalise(c.app) + "-" + kComponentNames[j % 3];
+    c.id = WadmId(c.app) + "-" + kComponentNames[j % 3];
     c.image_ref = kComponentImages[j % kComponentImages.size()];
     c.annotations = WadmAnnotations(c.app);
     c.max_instances = static_cast<uint32_t>(1 + rng_.Below(20));
@@ -183,7 +151,7 @@ void Generator::Build() {
     links_.push_back(std::move(l));
     link_active_.push_back(false);
   }
-  if (o_.churn_per_min > 0) Schedule(o_.start_ns + 20 * kSec, Act::kChurn, 0);
+  if (o_.churn_per_min > 0) Schedule(o_.start_ns + 20 * kSec + Jitter(kSec), Act::kChurn, 0);
 }
 
 Status Generator::Emit(int64_t t, std::string_view event, const HostState& h,
@@ -212,7 +180,8 @@ Result<SynthStats> Generator::Run() {
 
 Status Generator::Handle(const Task& task) {
   switch (task.act) {
-    case Act::kHostStart: return HostStart(task);
+    case Act::kHostStart:
+      return HostStart(task);
     case Act::kHeartbeat: {
       HostState& h = hosts_[task.index];
       ++stats_.heartbeats;
@@ -220,21 +189,26 @@ Status Generator::Handle(const Task& task) {
                task.index, task.k + 1);
       return Emit(task.t, "host_heartbeat", h, HostHeartbeatData(h, task.t));
     }
-    case Act::kProviderStart: return ProviderStart(task);
-    case Act::kHealth: return Health(task);
+    case Act::kProviderStart:
+      return ProviderStart(task);
+    case Act::kHealth:
+      return Health(task);
     case Act::kComponentStart: {
       ComponentState& c = comps_[task.index];
       HostState& h = hosts_[task.index % hosts_.size()];
       h.components[c.id] = c;
       h.inventory_dirty = true;
       if (!links_.empty()) Schedule(task.t + kSec + Jitter(kSec), Act::kLinkSet, task.index);
-      return Emit(task.t, "component_scaled", h, ComponentScaledData(h, c, c.max_instances, nullptr));
+      return Emit(task.t, "component_scaled", h,
+                  ComponentScaledData(h, c, c.max_instances, nullptr));
     }
-    case Act::kConfigSet: return Emit(task.t, "config_set", LinkHost(), ConfigData(configs_[task.index]));
+    case Act::kConfigSet:
+      return Emit(task.t, "config_set", LinkHost(), ConfigData(configs_[task.index]));
     case Act::kLinkSet:
       link_active_[task.index] = true;
       return Emit(task.t, "linkdef_set", LinkHost(), LinkData(links_[task.index], nullptr));
-    case Act::kChurn: return Churn(task);
+    case Act::kChurn:
+      return Churn(task);
     case Act::kScratchDelete:
       return Emit(task.t, "config_deleted", LinkHost(), ConfigData(scratch_[task.index]));
   }
@@ -318,13 +292,17 @@ Status Generator::ChurnLink(int64_t t) {
   auto j = static_cast<uint32_t>(rng_.Below(links_.size()));
   if (link_active_[j] && Chance(50)) {
     link_active_[j] = false;
-    return Emit(t, "linkdef_deleted", LinkHost(), LinkDeletedData(links_[j]));
+    return Emit(t, "linkdef_deleted", LinkHost(), LinkDeletedData(links_[j], true));
+  }
+  if (!link_active_[j] && Chance(15)) {  // deleting a link that is not there (idempotent)
+    return Emit(t, "linkdef_deleted", LinkHost(), LinkDeletedData(links_[j], false));
   }
   if (Chance(12)) {
     LinkState other = links_[j];
     other.target = links_[(j + 1) % links_.size()].target + "-v2";
-    std::string err = "link already exists with different target, consider deleting the existing "
-                      "link or using a different link name";
+    std::string err =
+        "link already exists with different target, consider deleting the existing "
+        "link or using a different link name";
     return Emit(t, "linkdef_set_failed", LinkHost(), LinkData(other, &err));
   }
   link_active_[j] = true;
@@ -354,7 +332,8 @@ Status Generator::Churn(const Task& task) {
   if (pick < 60) return ChurnLink(task.t);
   if (pick < 75) return ChurnProvider(task.t);
   if (pick < 90 && !configs_.empty()) {
-    return Emit(task.t, "config_set", LinkHost(), ConfigData(configs_[rng_.Below(configs_.size())]));
+    return Emit(task.t, "config_set", LinkHost(),
+                ConfigData(configs_[rng_.Below(configs_.size())]));
   }
   if (pick < 95) {  // a short-lived config entry, set and deleted
     scratch_.push_back("scratch-" + std::to_string(rng_.Below(1000)));

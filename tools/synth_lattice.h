@@ -6,9 +6,10 @@
 // What happens: hosts start staggered over the first seconds (host_started), each heartbeats
 // every 30 s from 30 s after its start with its inventory; providers and components are deployed
 // onto hosts round-robin by a wadm-like deployer (config_set, provider_started, component_scaled,
-// linkdef_set); every provider is health-checked 5 s after it starts and every 30 s after
-// (health_check_passed/failed on a change, health_check_status otherwise, with rare flaps);
-// churn operations (scale, config, links, provider restarts, labels) arrive at `churn_per_min`
+// linkdef_set; one provider in five is unsigned, so both provider_started shapes occur); every
+// provider is health-checked 5 s after it starts and every 30 s after (health_check_passed/failed
+// on a change, health_check_status otherwise, with rare flaps); churn operations (scale, config,
+// links including deletes of absent links, provider restarts, labels) arrive at `churn_per_min`
 // on average, about one in ten failing (component_scale_failed, provider_start_failed,
 // linkdef_set_failed).
 //
@@ -30,15 +31,15 @@ struct SynthOptions {
   uint32_t components = 0;
   uint32_t providers = 0;
   int64_t duration_ns = 0;
-  double churn_per_min = 1.0;      // churn operations per minute, lattice-wide; 0 = none
+  double churn_per_min = 1.0;  // churn operations per minute, lattice-wide; 0 = none
   uint64_t seed = 1;
   std::string lattice = "default";
   int64_t start_ns = 1767225600LL * 1000000000LL;  // 2026-01-01T00:00:00Z
 };
 
 // Receives each event in order: receive time (ns), subject, compact CloudEvent payload.
-using EventSink = std::function<Status(int64_t recv_ns, std::string_view subject,
-                                       std::string_view payload)>;
+using EventSink =
+    std::function<Status(int64_t recv_ns, std::string_view subject, std::string_view payload)>;
 
 struct SynthStats {
   uint64_t events = 0;

@@ -95,15 +95,16 @@ int LintOne(const std::string& path, bool json, bool errors_only, Totals* t) {
 
 int RunLint(const Args& args) {
   po::options_description options("Options");
-  options.add_options()
-      ("input", po::value<std::vector<std::string>>(), "recordings or .jsonl files")
-      ("json", po::bool_switch(), "one JSON object per finding")
-      ("errors-only", po::bool_switch(), "do not print warnings");
+  options.add_options()("input", po::value<std::vector<std::string>>(),
+                        "recordings or .jsonl files")(
+      "json", po::bool_switch(), "one JSON object per finding")("errors-only", po::bool_switch(),
+                                                                "do not print warnings");
   po::positional_options_description positional;
   positional.add("input", -1);
   po::variables_map vm;
   if (auto rc = ParseArgs(kHelp, options, positional, args, &vm)) return *rc;
-  if (vm.count("input") == 0) return UsageError(kHelp, "missing the recording or FILE.jsonl to lint");
+  if (vm.count("input") == 0)
+    return UsageError(kHelp, "missing the recording or FILE.jsonl to lint");
   Totals t;
   for (const std::string& path : vm["input"].as<std::vector<std::string>>()) {
     if (int rc = LintOne(path, vm["json"].as<bool>(), vm["errors-only"].as<bool>(), &t);

@@ -28,7 +28,8 @@ const VerbHelp kHelp = {
     "the result still replays and tells the same story; times, event ids and order are kept.\n"
     "Segment metadata loses its server URL and host name.\n"
     "--rules FILE is JSON: {\"add\": [\"/data/component_id\", \"/data/annotations/*\"],\n"
-    "\"drop\": [\"/data/labels/*\"]}: JSON pointers (\"*\" matches any one token) whose strings are\n"
+    "\"drop\": [\"/data/labels/*\"]}: JSON pointers (\"*\" matches any one token) whose strings "
+    "are\n"
     "redacted too (add) or left alone (drop). The same input, rules and seed give the same\n"
     "bytes; another seed gives other replacements.\n"
     "Exit: 0 done, 1 failure (unreadable or corrupt input: try 'evtape recover'), 2 usage,\n"
@@ -52,7 +53,7 @@ Result<redact::RuleSet> LoadRules(const std::string& path) {
 }
 
 Result<std::unique_ptr<format::RecordingReader>> OpenInput(const std::vector<std::string>& segments,
-                                                          offline::IssueLog* log) {
+                                                           offline::IssueLog* log) {
   format::ReaderOptions options;
   options.reporter = log;
   return format::RecordingReader::Open(FileSystem::Default(), segments, options);
@@ -129,11 +130,10 @@ Status Rewrite(const std::vector<std::string>& segments, redact::Redactor* r,
 
 int RunRedact(const Args& args) {
   po::options_description options("Options");
-  options.add_options()
-      ("input", po::value<std::vector<std::string>>(), "recordings to redact")
-      ("output,o", po::value<std::string>()->required(), "output recording directory (new)")
-      ("rules", po::value<std::string>()->default_value(""), "JSON rules file (add/drop pointers)")
-      ("seed", po::value<std::string>()->default_value("1"), "seed of the replacements");
+  options.add_options()("input", po::value<std::vector<std::string>>(), "recordings to redact")(
+      "output,o", po::value<std::string>()->required(), "output recording directory (new)")(
+      "rules", po::value<std::string>()->default_value(""), "JSON rules file (add/drop pointers)")(
+      "seed", po::value<std::string>()->default_value("1"), "seed of the replacements");
   po::positional_options_description positional;
   positional.add("input", -1);
   po::variables_map vm;
@@ -148,10 +148,12 @@ int RunRedact(const Args& args) {
   const std::string out_dir = vm["output"].as<std::string>();
   auto rules = LoadRules(vm["rules"].as<std::string>());
   if (!rules.ok()) {
-    return rules.status().code() == Status::Code::kNotFound ? RuntimeError(kHelp, rules.status())
-                                                            : UsageError(kHelp, rules.status().message());
+    return rules.status().code() == Status::Code::kNotFound
+               ? RuntimeError(kHelp, rules.status())
+               : UsageError(kHelp, rules.status().message());
   }
-  if (Status s = offline::CheckOutputPath(out_dir, inputs); !s.ok()) return UsageError(kHelp, s.message());
+  if (Status s = offline::CheckOutputPath(out_dir, inputs); !s.ok())
+    return UsageError(kHelp, s.message());
   auto segments = offline::InputSegments(inputs);
   if (!segments.ok()) return RuntimeError(kHelp, segments.status());
 

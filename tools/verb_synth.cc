@@ -62,7 +62,8 @@ std::optional<int> ParseOptions(const po::variables_map& vm, Parsed* p) {
   }
   p->o.duration_ns = *duration;
   double churn = vm["churn"].as<double>();
-  if (!(churn >= 0 && churn <= 1e6)) return UsageError(kHelp, "--churn must be between 0 and 1000000");
+  if (!(churn >= 0 && churn <= 1e6))
+    return UsageError(kHelp, "--churn must be between 0 and 1000000");
   p->o.churn_per_min = churn;
   auto seed = ids::ParseSeed(vm["seed"].as<std::string>());
   if (!seed) {
@@ -78,8 +79,8 @@ std::optional<int> ParseOptions(const po::variables_map& vm, Parsed* p) {
   if (vm.count("start") != 0) {
     auto start = ParseRfc3339(vm["start"].as<std::string>());
     if (!start || *start < 0) {
-      return UsageError(kHelp, "--start '" + vm["start"].as<std::string>() +
-                                   "' is not an RFC 3339 time");
+      return UsageError(kHelp,
+                        "--start '" + vm["start"].as<std::string>() + "' is not an RFC 3339 time");
     }
     p->o.start_ns = *start;
   }
@@ -96,13 +97,14 @@ format::Metadata SynthMetadata(const Parsed& p) {
   m.subscriptions = {"wasmbus.evt." + p.o.lattice + ".>"};
   m.created_ns = p.o.start_ns;  // pinned: same options, same bytes
   m.extra = nlohmann::json{{"created_by", "synth"},
-                           {"synth", {{"hosts", p.o.hosts},
-                                      {"components", p.o.components},
-                                      {"providers", p.o.providers},
-                                      {"duration_ns", p.o.duration_ns},
-                                      {"churn_per_min", p.o.churn_per_min},
-                                      {"seed", p.o.seed},
-                                      {"lattice", p.o.lattice}}}};
+                           {"synth",
+                            {{"hosts", p.o.hosts},
+                             {"components", p.o.components},
+                             {"providers", p.o.providers},
+                             {"duration_ns", p.o.duration_ns},
+                             {"churn_per_min", p.o.churn_per_min},
+                             {"seed", p.o.seed},
+                             {"lattice", p.o.lattice}}}};
   return m;
 }
 
@@ -110,22 +112,22 @@ format::Metadata SynthMetadata(const Parsed& p) {
 
 int RunSynth(const Args& args) {
   po::options_description options("Options");
-  options.add_options()
-      ("hosts", po::value<int64_t>()->required(), "number of hosts (>= 1)")
-      ("components", po::value<int64_t>()->default_value(0), "number of components")
-      ("providers", po::value<int64_t>()->default_value(0), "number of capability providers")
-      ("duration", po::value<std::string>()->required(), "lattice time to cover, e.g. 10m, 2h")
-      ("churn", po::value<double>()->default_value(1.0), "churn operations per minute (0: none)")
-      ("seed", po::value<std::string>()->default_value("1"), "random seed (same seed, same bytes)")
-      ("lattice", po::value<std::string>()->default_value("default"), "lattice name in subjects")
-      ("start", po::value<std::string>(), "RFC 3339 start time (default 2026-01-01T00:00:00Z)")
-      ("output,o", po::value<std::string>()->required(), "output recording directory (new)");
+  options.add_options()("hosts", po::value<int64_t>()->required(), "number of hosts (>= 1)")(
+      "components", po::value<int64_t>()->default_value(0), "number of components")(
+      "providers", po::value<int64_t>()->default_value(0), "number of capability providers")(
+      "duration", po::value<std::string>()->required(), "lattice time to cover, e.g. 10m, 2h")(
+      "churn", po::value<double>()->default_value(1.0), "churn operations per minute (0: none)")(
+      "seed", po::value<std::string>()->default_value("1"), "random seed (same seed, same bytes)")(
+      "lattice", po::value<std::string>()->default_value("default"), "lattice name in subjects")(
+      "start", po::value<std::string>(), "RFC 3339 start time (default 2026-01-01T00:00:00Z)")(
+      "output,o", po::value<std::string>()->required(), "output recording directory (new)");
   po::positional_options_description positional;
   po::variables_map vm;
   if (auto rc = ParseArgs(kHelp, options, positional, args, &vm)) return *rc;
   Parsed p;
   if (auto rc = ParseOptions(vm, &p)) return *rc;
-  if (Status s = offline::CheckOutputPath(p.out, {}); !s.ok()) return UsageError(kHelp, s.message());
+  if (Status s = offline::CheckOutputPath(p.out, {}); !s.ok())
+    return UsageError(kHelp, s.message());
 
   auto begin = std::chrono::steady_clock::now();
   offline::OutputRecording out(p.out, SynthMetadata(p));

@@ -23,7 +23,8 @@ const std::string kConfig = "secret-db-config";
 
 std::string ConfigSet(const std::string& host, const std::string& config) {
   return R"({"specversion":"1.0","id":"019127ff-7e72-ea1f-e27a-984d654821d0","type":"com.wasmcloud.lattice.config_set","source":")" +
-         host + R"(","datacontenttype":"application/json","time":"2024-08-06T14:02:21.170190511Z","data":{"config_name":")" +
+         host +
+         R"(","datacontenttype":"application/json","time":"2024-08-06T14:02:21.170190511Z","data":{"config_name":")" +
          config + "\"}}";
 }
 
@@ -33,8 +34,8 @@ struct HostileFrame {
 
 std::vector<HostileFrame> HostileFrames() {
   const std::string evt = "wasmbus.evt.default.config_set";
-  std::string deep = "{\"a\":" + std::string(200000, '[') + "\"" + kHost + "\"" +
-                     std::string(200000, ']') + "}";
+  std::string deep =
+      "{\"a\":" + std::string(200000, '[') + "\"" + kHost + "\"" + std::string(200000, ']') + "}";
   return {
       {evt, "", "", ConfigSet(kHost, kConfig)},
       {"inventory.default.state", "", "", "{\"hosts\":{\"" + kHost + "\":{\"seen\":1}}}"},
@@ -42,7 +43,8 @@ std::vector<HostileFrame> HostileFrames() {
       {evt, "", "", deep},
       {evt, "", "", "{\"x\":\"\xff" + kHost + "\"}"},
       {evt, "", "", "{\"blob\":\"" + std::string(4 << 20, 'x') + " " + kHost + "\"}"},
-      {evt, "", "", R"({"specversion":1,"id":[],"type":{},"source":null,"datacontenttype":2,"time":[],"data":"x"})"},
+      {evt, "", "",
+       R"({"specversion":1,"id":[],"type":{},"source":null,"datacontenttype":2,"time":[],"data":"x"})"},
       {"wasmbus.ctl.v1.default.host.get." + kHost, "_INBOX." + kHost,
        "NATS/1.0\r\nX-Host: " + kHost + "\r\n\r\n", "{}"},
       {"wasmbus.evt.default.fake\nseq 1 forged", "", "", "x"},
@@ -112,8 +114,7 @@ TEST_CASE("hostile recording: redact leaves no original in any byte and is deter
   WriteHostileRecording(dir / "in");
   auto r = RunEvtape({"redact", dir / "in", "-o", dir / "out", "--seed", "5"});
   REQUIRE(r.exit_code == 0);
-  const std::vector<std::string> originals = {kHost, kMetaHost, kConfig, "build-box-7",
-                                              "10.1.2.3"};
+  const std::vector<std::string> originals = {kHost, kMetaHost, kConfig, "build-box-7", "10.1.2.3"};
   std::string raw = wasmtest::ReadAllBytes(dir / "out");  // metadata, footer, gaps as stored
   std::string cat = RunEvtape({"cat", dir / "out"}).out;  // every frame and gap, decompressed
   for (const std::string& o : originals) {
@@ -126,8 +127,8 @@ TEST_CASE("hostile recording: redact leaves no original in any byte and is deter
   REQUIRE(after.size() == before.size());
   for (size_t i = 0; i < after.size(); ++i) {
     INFO("frame " << i + 1);
-    for (const std::string* field : {&after[i].subject, &after[i].reply, &after[i].headers,
-                                     &after[i].payload}) {
+    for (const std::string* field :
+         {&after[i].subject, &after[i].reply, &after[i].headers, &after[i].payload}) {
       CHECK(field->find(kHost) == std::string::npos);
       CHECK(field->find(kConfig) == std::string::npos);
     }

@@ -68,8 +68,8 @@ TEST_CASE("seeds: decimal 0 to 2^64-1, nothing else", "[ids]") {
   CHECK(ParseSeed("0") == 0u);
   CHECK(ParseSeed("42") == 42u);
   CHECK(ParseSeed("18446744073709551615") == UINT64_MAX);
-  for (const char* bad : {"", "-1", "+1", "1.5", "0x10", " 1", "18446744073709551616",
-                          "99999999999999999999999"}) {
+  for (const char* bad :
+       {"", "-1", "+1", "1.5", "0x10", " 1", "18446744073709551616", "99999999999999999999999"}) {
     INFO(bad);
     CHECK_FALSE(ParseSeed(bad));
   }

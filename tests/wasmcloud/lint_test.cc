@@ -20,10 +20,12 @@ const char* kOtherHost = "NDAVYAUJ5QWQVELH5SHGLIMN5O7F4VJS7PXKFE7YBPEUF3UQQ3AXDD
 
 // The reference doc's health_check_passed example (§4.7), compact.
 Json BaseEvent() {
-  return Json::parse(std::string(R"({"specversion":"1.0","id":"019127ff-7e72-ea1f-e27a-984d654821d0",)") +
-                     R"("type":"com.wasmcloud.lattice.health_check_passed","source":")" + kHost +
-                     R"(","datacontenttype":"application/json","time":"2024-08-06T14:02:21.170190511Z",)"
-                     R"("data":{"host_id":")" + kHost + R"(","provider_id":"rust_hello_world-httpserver"}})");
+  return Json::parse(
+      std::string(R"({"specversion":"1.0","id":"019127ff-7e72-ea1f-e27a-984d654821d0",)") +
+      R"("type":"com.wasmcloud.lattice.health_check_passed","source":")" + kHost +
+      R"(","datacontenttype":"application/json","time":"2024-08-06T14:02:21.170190511Z",)"
+      R"("data":{"host_id":")" +
+      kHost + R"(","provider_id":"rust_hello_world-httpserver"}})");
 }
 const char* kSubject = "wasmbus.evt.default.health_check_passed";
 
@@ -51,8 +53,11 @@ TEST_CASE("lint: the reference examples are clean", "[lint]") {
   CHECK(Rules(Msg{}).empty());
   Msg started;
   started.subject = "wasmbus.evt.default.host_started";
-  started.payload = std::string(R"({"specversion":"1.0","id":"019127ff-5c0e-3aa2-0e51-f30dc6a7ee39","type":"com.wasmcloud.lattice.host_started","source":")") +
-                    kHost + R"(","datacontenttype":"application/json","time":"2024-08-06T14:02:12.366707786Z","data":{"friendly_name":"sparkling-meadow-4821","labels":{"hostcore.arch":"x86_64","hostcore.os":"linux","hostcore.osfamily":"unix","zone":"us-east-1"},"uptime_seconds":0,"version":"1.9.2"}})";
+  started.payload =
+      std::string(
+          R"({"specversion":"1.0","id":"019127ff-5c0e-3aa2-0e51-f30dc6a7ee39","type":"com.wasmcloud.lattice.host_started","source":")") +
+      kHost +
+      R"(","datacontenttype":"application/json","time":"2024-08-06T14:02:12.366707786Z","data":{"friendly_name":"sparkling-meadow-4821","labels":{"hostcore.arch":"x86_64","hostcore.os":"linux","hostcore.osfamily":"unix","zone":"us-east-1"},"uptime_seconds":0,"version":"1.9.2"}})";
   CHECK(Rules(started).empty());
 }
 
@@ -63,17 +68,21 @@ TEST_CASE("lint: one failing case per rule", "[lint]") {
   cases["envelope-missing"] = WithEvent([](Json& j) { j.erase("datacontenttype"); });
   cases["envelope-specversion"] = WithEvent([](Json& j) { j["specversion"] = "0.3"; });
   cases["envelope-id"] = WithEvent([](Json& j) { j["id"] = "not-a-ulid"; });
-  cases["envelope-time"] = WithEvent([](Json& j) { j["time"] = "2024-08-06T14:02:21.170190511+00:00"; });
+  cases["envelope-time"] =
+      WithEvent([](Json& j) { j["time"] = "2024-08-06T14:02:21.170190511+00:00"; });
   cases["envelope-source"] = WithEvent([](Json& j) {
     j["source"] = "NCRRYBV5IY7DSI54DKW33ZELC2LWYCAHC43TXAM2A2HTFN5GWOFWWEKM";  // bad CRC
   });
-  cases["envelope-datacontenttype"] = WithEvent([](Json& j) { j["datacontenttype"] = "text/plain"; });
+  cases["envelope-datacontenttype"] =
+      WithEvent([](Json& j) { j["datacontenttype"] = "text/plain"; });
   cases["envelope-data"] = WithEvent([](Json& j) { j["data"] = "x"; });
   cases["type-prefix"] = WithEvent([](Json& j) { j["type"] = "io.other.health_check_passed"; });
   cases["subject-type"].subject = "wasmbus.evt.default.health_check_failed";
-  cases["unknown-event"] = WithEvent([](Json& j) { j["type"] = "com.wasmcloud.lattice.actor_scaled"; });
+  cases["unknown-event"] =
+      WithEvent([](Json& j) { j["type"] = "com.wasmcloud.lattice.actor_scaled"; });
   cases["unknown-event"].subject = "wasmbus.evt.default.actor_scaled";
-  cases["spec-only-event"] = WithEvent([](Json& j) { j["type"] = "com.wasmcloud.lattice.component_start_failed"; });
+  cases["spec-only-event"] =
+      WithEvent([](Json& j) { j["type"] = "com.wasmcloud.lattice.component_start_failed"; });
   cases["spec-only-event"].subject = "wasmbus.evt.default.component_start_failed";
   cases["data-missing"] = WithEvent([](Json& j) { j["data"].erase("provider_id"); });
   cases["data-type"] = WithEvent([](Json& j) { j["data"]["provider_id"] = 7; });
@@ -97,7 +106,8 @@ TEST_CASE("lint: one failing case per rule", "[lint]") {
   cases["reply-subject"].reply = "_INBOX.abc";
   cases["data-value"] = WithEvent([](Json& j) {
     j["type"] = "com.wasmcloud.lattice.host_started";
-    j["data"] = Json::parse(R"({"friendly_name":"a-b-0001","labels":{},"uptime_seconds":5,"version":"1.9"})");
+    j["data"] = Json::parse(
+        R"({"friendly_name":"a-b-0001","labels":{},"uptime_seconds":5,"version":"1.9"})");
   });
   cases["data-value"].subject = "wasmbus.evt.default.host_started";
 
@@ -134,22 +144,32 @@ TEST_CASE("lint: hostile payloads give findings, never a crash", "[lint]") {
 TEST_CASE("lint CLI: text and JSON findings, exit codes, skipped subjects", "[lint][cli]") {
   testutil::TempDir dir;
   Msg bad = WithEvent([](Json& j) { j["data"]["host_id"] = kOtherHost; });
-  std::string good_line = Json{{"seq", 1}, {"time", "2024-08-06T14:02:21.170390511Z"},
-                               {"subject", kSubject}, {"payload", BaseEvent()}}.dump();
-  std::string bad_line = Json{{"seq", 2}, {"time", "2024-08-06T14:02:22.170390511Z"},
-                              {"subject", kSubject}, {"payload", Json::parse(bad.payload)}}.dump();
-  std::string other = R"({"seq":3,"time":"2024-08-06T14:02:23.000000000Z","subject":"foo.bar","payload_text":"x"})";
+  std::string good_line = Json{
+      {"seq", 1},
+      {"time", "2024-08-06T14:02:21.170390511Z"},
+      {"subject", kSubject},
+      {"payload",
+       BaseEvent()}}.dump();
+  std::string bad_line = Json{{"seq", 2},
+                              {"time", "2024-08-06T14:02:22.170390511Z"},
+                              {"subject", kSubject},
+                              {"payload", Json::parse(bad.payload)}}
+                             .dump();
+  std::string other =
+      R"({"seq":3,"time":"2024-08-06T14:02:23.000000000Z","subject":"foo.bar","payload_text":"x"})";
   testutil::WriteFile(dir / "good.jsonl", good_line + "\n" + other + "\n");
   testutil::WriteFile(dir / "bad.jsonl", good_line + "\n" + bad_line + "\n");
 
   auto ok = RunEvtape({"lint", dir / "good.jsonl"});
   CHECK(ok.exit_code == 0);
   CHECK(ok.out.empty());
-  CHECK(ok.err.find("1 lattice events checked, 1 other messages skipped, 0 errors") != std::string::npos);
+  CHECK(ok.err.find("1 lattice events checked, 1 other messages skipped, 0 errors") !=
+        std::string::npos);
 
   auto fail = RunEvtape({"lint", dir / "bad.jsonl"});
   CHECK(fail.exit_code == 1);
-  CHECK(fail.out.rfind("line 2 wasmbus.evt.default.health_check_passed error source-host-id: ", 0) == 0);
+  CHECK(fail.out.rfind("line 2 wasmbus.evt.default.health_check_passed error source-host-id: ",
+                       0) == 0);
 
   auto json = RunEvtape({"lint", "--json", dir / "bad.jsonl"});
   CHECK(json.exit_code == 1);
@@ -166,8 +186,11 @@ TEST_CASE("lint CLI: text and JSON findings, exit codes, skipped subjects", "[li
 
   // Warnings alone exit 0; --errors-only hides them.
   Msg warn = WithEvent([](Json& j) { j["data"]["message"] = "ok"; });
-  testutil::WriteFile(dir / "warn.jsonl", Json{{"subject", kSubject}, {"time", "2024-08-06T14:02:21Z"},
-                                               {"payload", Json::parse(warn.payload)}}.dump() + "\n");
+  testutil::WriteFile(dir / "warn.jsonl", Json{{"subject", kSubject},
+                                               {"time", "2024-08-06T14:02:21Z"},
+                                               {"payload", Json::parse(warn.payload)}}
+                                                  .dump() +
+                                              "\n");
   auto w = RunEvtape({"lint", dir / "warn.jsonl"});
   CHECK(w.exit_code == 0);
   CHECK(w.out.find("warning data-unknown") != std::string::npos);
@@ -181,7 +204,8 @@ TEST_CASE("lint CLI: bad input", "[lint][cli]") {
   CHECK(missing.err.find(dir / "nope") != std::string::npos);
   auto none = RunEvtape({"lint"});
   CHECK(none.exit_code == 2);
-  CHECK(none.err == "evtape lint: missing the recording or FILE.jsonl to lint (see 'evtape lint --help')\n");
+  CHECK(none.err ==
+        "evtape lint: missing the recording or FILE.jsonl to lint (see 'evtape lint --help')\n");
   auto bogus = RunEvtape({"lint", "--bogus", dir.path()});
   CHECK(bogus.exit_code == 2);
   CHECK(bogus.err.find("--bogus") != std::string::npos);

@@ -108,8 +108,8 @@ TEST_CASE("redact: same seed same bytes, another seed other bytes", "[redact]") 
 
 TEST_CASE("redact: synth output stays lint clean with the same counts", "[redact]") {
   testutil::TempDir dir;
-  REQUIRE(RunEvtape({"synth", "--hosts", "4", "--components", "8", "--providers", "4",
-                     "--duration", "10m", "--churn", "20", "--seed", "3", "-o", dir / "s"})
+  REQUIRE(RunEvtape({"synth", "--hosts", "4", "--components", "8", "--providers", "4", "--duration",
+                     "10m", "--churn", "20", "--seed", "3", "-o", dir / "s"})
               .exit_code == 0);
   REQUIRE(RunEvtape({"redact", dir / "s", "-o", dir / "r"}).exit_code == 0);
   auto lint = RunEvtape({"lint", dir / "r"});
@@ -129,13 +129,18 @@ TEST_CASE("redact: subjects, replies, headers, gap details and error texts follo
           "[redact]") {
   testutil::TempDir dir;
   const std::string host = "NCRRYBV5IY7DSI54DKW33ZELC2LWYCAHC43TXAM2A2HTFN5GWOFWWEKL";
-  std::string event = R"({"specversion":"1.0","id":"019127ff-7e72-ea1f-e27a-984d654821d0","type":"com.wasmcloud.lattice.config_deleted","source":")" +
-                      host + R"(","datacontenttype":"application/json","time":"2024-08-06T14:02:21.170190511Z","data":{"config_name":"secret-db-config"}})";
+  std::string event =
+      R"({"specversion":"1.0","id":"019127ff-7e72-ea1f-e27a-984d654821d0","type":"com.wasmcloud.lattice.config_deleted","source":")" +
+      host +
+      R"(","datacontenttype":"application/json","time":"2024-08-06T14:02:21.170190511Z","data":{"config_name":"secret-db-config"}})";
   std::string lines =
-      R"({"seq":1,"time":"2024-08-06T14:02:21.170390511Z","subject":"wasmbus.evt.default.config_deleted","payload":)" + event + "}\n" +
-      R"({"seq":2,"time":"2024-08-06T14:02:22.000000000Z","subject":"wasmbus.ctl.v1.default.component.scale.)" + host +
-      R"(","reply":"_INBOX.)" + host + R"(","headers":[["X-Host",")" + host + R"("]],"payload_text":"error: config secret-db-config missing on )" + host + "\"}\n" +
-      R"({"gap":{"reason":"other","start":"2024-08-06T14:02:23.000000000Z","end":"2024-08-06T14:02:24.000000000Z","count":null,"after_seq":2,"detail":"lost while )" + host + " was away\"}}\n";
+      R"({"seq":1,"time":"2024-08-06T14:02:21.170390511Z","subject":"wasmbus.evt.default.config_deleted","payload":)" +
+      event + "}\n" +
+      R"({"seq":2,"time":"2024-08-06T14:02:22.000000000Z","subject":"wasmbus.ctl.v1.default.component.scale.)" +
+      host + R"(","reply":"_INBOX.)" + host + R"(","headers":[["X-Host",")" + host +
+      R"("]],"payload_text":"error: config secret-db-config missing on )" + host + "\"}\n" +
+      R"({"gap":{"reason":"other","start":"2024-08-06T14:02:23.000000000Z","end":"2024-08-06T14:02:24.000000000Z","count":null,"after_seq":2,"detail":"lost while )" +
+      host + " was away\"}}\n";
   testutil::WriteFile(dir / "in.jsonl", lines);
   REQUIRE(RunEvtape({"import", dir / "in.jsonl", "-o", dir / "in"}).exit_code == 0);
   REQUIRE(RunEvtape({"redact", dir / "in", "-o", dir / "out"}).exit_code == 0);

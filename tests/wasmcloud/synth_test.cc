@@ -43,8 +43,9 @@ synth::SynthOptions Small(uint64_t seed) {
 
 TEST_CASE("synth: same seed same bytes, different seed different bytes", "[synth]") {
   testutil::TempDir dir;
-  std::vector<std::string> common = {"synth", "--hosts", "3", "--components", "6", "--providers",
-                                     "3", "--duration", "10m", "--churn", "6"};
+  std::vector<std::string> common = {"synth", "--hosts",     "3", "--components",
+                                     "6",     "--providers", "3", "--duration",
+                                     "10m",   "--churn",     "6"};
   auto run = [&](const std::string& seed, const std::string& out) {
     auto args = common;
     args.insert(args.end(), {"--seed", seed, "-o", dir / out});
@@ -67,13 +68,37 @@ TEST_CASE("synth: output lints clean with no warnings", "[synth]") {
   CHECK(lint.out.empty());  // not even warnings
   // Churn at 30/min for 20 min exercises every failure kind the host has.
   auto counts = wasmtest::CountTypes(wasmtest::ReadFrames(dir / "rec"));
-  for (const char* t : {"host_started", "host_heartbeat", "health_check_status",
-                        "health_check_passed", "provider_started", "provider_stopped",
-                        "component_scaled", "component_scale_failed", "linkdef_set",
-                        "linkdef_set_failed", "linkdef_deleted", "config_set", "config_deleted",
-                        "labels_changed"}) {
+  for (const char* t :
+       {"host_started", "host_heartbeat", "health_check_status", "health_check_passed",
+        "provider_started", "provider_stopped", "component_scaled", "component_scale_failed",
+        "linkdef_set", "linkdef_set_failed", "linkdef_deleted", "config_set", "config_deleted",
+        "labels_changed"}) {
     INFO(t);
     CHECK(counts[t] > 0);
+  }
+}
+
+TEST_CASE("synth: the stream is shaped like a host's, with every payload variant", "[synth]") {
+  testutil::TempDir dir;
+  REQUIRE(RunEvtape({"synth", "--hosts", "5", "--components", "12", "--providers", "6",
+                     "--duration", "20m", "--churn", "30", "--seed", "11", "-o", dir / "rec"})
+              .exit_code == 0);
+  auto frames = wasmtest::ReadFrames(dir / "rec");
+  wasmtest::CheckLatticeStream(frames);
+  // Both shapes of the events that have two (reference §3): signed and unsigned providers,
+  // deletes of links that existed and of links that did not.
+  std::map<std::string, int> shapes;
+  for (const auto& f : frames) {
+    auto j = nlohmann::json::parse(f.payload);
+    std::string type = j["type"];
+    if (type.ends_with(".provider_started"))
+      shapes[j["data"].contains("claims") ? "signed" : "unsigned"]++;
+    if (type.ends_with(".linkdef_deleted"))
+      shapes[j["data"].contains("target") ? "existed" : "absent"]++;
+  }
+  for (const char* shape : {"signed", "unsigned", "existed", "absent"}) {
+    INFO(shape);
+    CHECK(shapes[shape] > 0);
   }
 }
 
@@ -158,13 +183,15 @@ TEST_CASE("synth: usage errors name the argument", "[synth][cli]") {
       {{"synth", "--hosts", "0", "--duration", "1m", "-o", dir / "x"}, "--hosts"},
       {{"synth", "--hosts", "2", "--duration", "soon", "-o", dir / "x"}, "--duration"},
       {{"synth", "--hosts", "2", "--duration", "1m", "--churn", "-1", "-o", dir / "x"}, "--churn"},
-      {{"synth", "--hosts", "2", "--duration", "1m", "--lattice", "a.b", "-o", dir / "x"}, "--lattice"},
-      {{"synth", "--hosts", "2", "--duration", "1m", "--start", "yesterday", "-o", dir / "x"}, "--start"},
+      {{"synth", "--hosts", "2", "--duration", "1m", "--lattice", "a.b", "-o", dir / "x"},
+       "--lattice"},
+      {{"synth", "--hosts", "2", "--duration", "1m", "--start", "yesterday", "-o", dir / "x"},
+       "--start"},
       {{"synth", "--hosts", "2", "--duration", "1m"}, "output"},
-      {{"synth", "--hosts", "2", "--duration", "1m", "--seed", "-1", "-o", dir / "x"}, "--seed '-1'"},
+      {{"synth", "--hosts", "2", "--duration", "1m", "--seed", "-1", "-o", dir / "x"},
+       "--seed '-1'"},
       {{"synth", "--hosts", "2", "--duration", "1m", "--seed", "x1", "-o", dir / "x"}, "--seed"},
       {{"synth", "--hosts", "2", "--duration", "1m", "--churn", "nan", "-o", dir / "x"}, "--churn"},
-      {{"synth", "--hosts", "2", "--duration", "1m", "-o", dir / "x", "extra"}, "positional"},
   };
   for (const auto& c : cases) {
     INFO(c.needle);
