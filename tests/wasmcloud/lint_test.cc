@@ -7,6 +7,7 @@
 #include "tests/testutil/testutil.h"
 #include "tests/wasmcloud/wasm_test_util.h"
 #include "tools/lint_check.h"
+#include "tools/lint_json.h"
 #include "tools/lint_schema.h"
 
 namespace evtape {
@@ -133,12 +134,27 @@ TEST_CASE("lint: the catalogue knows 17 host events and one spec-only event", "[
 TEST_CASE("lint: hostile payloads give findings, never a crash", "[lint]") {
   for (std::string p : {std::string(), std::string("\0\xff\xfe", 3), std::string(100000, '['),
                         std::string("{\"data\":") + std::string(5000, '['), std::string("[]"),
+                        // Valid JSON nested far deeper than any event: parsed, it would
+                        // overflow the stack of every recursive walk (dump, comparisons).
+                        std::string("{\"data\":") + std::string(300000, '[') +
+                            std::string(300000, ']') + "}",
                         std::string("{\"specversion\":1,\"id\":null,\"type\":[],\"time\":{},"
                                     "\"source\":5,\"data\":[]}")}) {
     Msg m;
     m.payload = p;
     CHECK_FALSE(Rules(m).empty());
   }
+}
+
+TEST_CASE("lint: nesting depth counts brackets outside strings only", "[lint]") {
+  CHECK(lint::NestingWithin(R"([{"a":[1]}])", 3));
+  CHECK_FALSE(lint::NestingWithin(R"([{"a":[1]}])", 2));
+  CHECK(lint::NestingWithin(R"(["[[[[", {"k{{":"]]"}])", 2));
+  CHECK(lint::NestingWithin(R"(["\"[[[", 1])", 1));  // an escaped quote does not end the string
+  CHECK(lint::NestingWithin(R"(]]]][)", 1));          // garbage is not a validator's job
+  CHECK(lint::ParseBounded(std::string(200, '[') + std::string(200, ']')).is_discarded());
+  CHECK(lint::ParseBounded(std::string(100, '[') + std::string(100, ']')).is_array());
+  CHECK(lint::ParseBounded("{\"a\":\"\xff\"}").is_discarded());  // not UTF-8
 }
 
 TEST_CASE("lint CLI: text and JSON findings, exit codes, skipped subjects", "[lint][cli]") {
