@@ -73,6 +73,12 @@ const char* KindName(FieldKind k) {
   switch (k) {
     case FieldKind::kString:
       return "a string";
+    case FieldKind::kStringOrNull:
+      return "a string or null";
+    case FieldKind::kIntOrNull:
+      return "an integer or null";
+    case FieldKind::kStringArrayOrNull:
+      return "an array of strings or null";
     case FieldKind::kHostKey:
       return "a host's server nkey";
     case FieldKind::kUInt:
@@ -97,6 +103,12 @@ bool KindMatches(FieldKind k, const Json& v) {
   switch (k) {
     case FieldKind::kString:
       return v.is_string();
+    case FieldKind::kStringOrNull:
+      return v.is_string() || v.is_null();
+    case FieldKind::kIntOrNull:
+      return v.is_number_integer() || v.is_null();
+    case FieldKind::kStringArrayOrNull:
+      return v.is_null() || KindMatches(FieldKind::kStringArray, v);
     case FieldKind::kHostKey:
       return v.is_string() && ids::IsValidNkey(v.get_ref<const std::string&>(), 'N');
     case FieldKind::kUInt:
@@ -136,6 +148,8 @@ void CheckFields(const Json& obj, FieldTable table, const std::string& where, Ch
       for (size_t i = 0; i < it->size(); ++i) {
         CheckFields((*it)[i], f.elements, path + "[" + std::to_string(i) + "]", c);
       }
+    } else if (f.kind == FieldKind::kObject && !f.elements.empty()) {
+      CheckFields(*it, f.elements, path, c);
     }
   }
   for (auto it = obj.begin(); it != obj.end(); ++it) {

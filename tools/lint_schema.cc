@@ -20,8 +20,26 @@ constexpr FieldSpec kProviderDescription[] = {
     {"revision", K::kInt, true},
 };
 
+// `claims` (HOST event.rs format_component_claims / provider claims). A component JWT without
+// metadata gives only issuer and the two *_human strings; providers always send all six.
+constexpr FieldSpec kComponentClaims[] = {
+    {"call_alias", K::kStringOrNull, false},
+    {"expires_human", K::kString, true},
+    {"issuer", K::kString, true},
+    {"name", K::kStringOrNull, false},
+    {"not_before_human", K::kString, true},
+    {"revision", K::kIntOrNull, false},
+    {"tags", K::kStringArrayOrNull, false},
+    {"version", K::kStringOrNull, false},
+};
+constexpr FieldSpec kProviderClaims[] = {
+    {"expires_human", K::kString, true},   {"issuer", K::kString, true},
+    {"name", K::kStringOrNull, true},      {"not_before_human", K::kString, true},
+    {"tags", K::kStringArrayOrNull, true}, {"version", K::kStringOrNull, true},
+};
+
 constexpr FieldSpec kComponentScaled[] = {
-    {"annotations", K::kStringMap, true}, {"claims", K::kObject, false},
+    {"annotations", K::kStringMap, true}, {"claims", K::kObject, false, kComponentClaims},
     {"component_id", K::kString, true},   {"host_id", K::kHostKey, true},
     {"image_ref", K::kString, true},      {"max_instances", K::kUInt, true},
     {"public_key", K::kString, false},
@@ -33,7 +51,7 @@ constexpr FieldSpec kComponentScaleFailed[] = {
     {"public_key", K::kString, false},
 };
 constexpr FieldSpec kProviderStarted[] = {
-    {"annotations", K::kStringMap, true}, {"claims", K::kObject, false},
+    {"annotations", K::kStringMap, true}, {"claims", K::kObject, false, kProviderClaims},
     {"host_id", K::kHostKey, true},       {"image_ref", K::kString, true},
     {"instance_id", K::kString, false},   {"link_name", K::kString, false},
     {"provider_id", K::kString, true},    {"public_key", K::kString, false},

@@ -11,12 +11,15 @@ namespace evtape::lint {
 
 enum class FieldKind {
   kString,
-  kHostKey,      // string, a valid server nkey ('N', 56 chars, CRC ok)
-  kUInt,         // integer >= 0
-  kInt,          // any integer
+  kStringOrNull,
+  kHostKey,  // string, a valid server nkey ('N', 56 chars, CRC ok)
+  kUInt,     // integer >= 0
+  kInt,      // any integer
+  kIntOrNull,
   kStringMap,    // object of string -> string
   kStringArray,  // array of strings
-  kObject,       // any object
+  kStringArrayOrNull,
+  kObject,  // an object; checked against `elements` when that is not empty
   kObjectOrNull,
   kObjectArray,  // array of objects, each checked against `elements`
 };
@@ -28,7 +31,7 @@ struct FieldSpec {
   std::string_view name;
   FieldKind kind;
   bool required;
-  FieldTable elements = {};  // for kObjectArray
+  FieldTable elements = {};  // kObjectArray: each element's fields; kObject: its fields
 };
 
 struct EventSpec {

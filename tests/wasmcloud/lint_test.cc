@@ -146,6 +146,43 @@ TEST_CASE("lint: hostile payloads give findings, never a crash", "[lint]") {
   }
 }
 
+TEST_CASE("lint: claims are checked field by field", "[lint]") {
+  // The reference's signed component_scaled (§4.4), compact.
+  auto scaled = [](const std::function<void(Json&)>& mutate) {
+    Json claims = Json::parse(
+        R"({"call_alias":null,"expires_human":"never","issuer":"ACER76PMMAKI2S6UUCPOFXC4SMY3IEILVE5MKSX4CTNDXXIZMFDXJ7SX","name":"http-hello-world","not_before_human":"never","revision":0,"tags":null,"version":"0.1.0"})");
+    mutate(claims);
+    Json j = BaseEvent();
+    j["type"] = "com.wasmcloud.lattice.component_scaled";
+    j["data"] = Json::parse(
+        R"({"annotations":{},"claims":{},"component_id":"hello","host_id":")" +
+        std::string(kHost) +
+        R"(","image_ref":"ghcr.io/x:1","max_instances":1,"public_key":"MCRNKXJJLZNDLK2EWPX25JISTORCXCF2HYUXMYKF7XWKHMEOHCXVH5VW"})");
+    j["data"]["claims"] = claims;
+    Msg m;
+    m.subject = "wasmbus.evt.default.component_scaled";
+    m.payload = j.dump();
+    std::vector<lint::Finding> f;
+    lint::LintMessage(m.subject, m.reply, m.headers, m.payload, &f);
+    std::vector<std::string> out;
+    for (const auto& x : f) out.push_back(x.rule + ": " + x.message);
+    return out;
+  };
+  CHECK(scaled([](Json&) {}).empty());
+  // A JWT without metadata: only issuer and the two *_human strings.
+  CHECK(scaled([](Json& c) {
+          for (const char* k : {"call_alias", "name", "revision", "tags", "version"}) c.erase(k);
+        }).empty());
+  CHECK(scaled([](Json& c) { c.erase("issuer"); }) ==
+        std::vector<std::string>{"data-missing: data.claims.issuer is missing"});
+  CHECK(scaled([](Json& c) { c["tags"] = 5; }) ==
+        std::vector<std::string>{"data-type: data.claims.tags must be an array of strings or "
+                                 "null, got 5"});
+  CHECK(scaled([](Json& c) { c["tags"] = Json::array({"a", "b"}); }).empty());
+  CHECK(scaled([](Json& c) { c["x_jwt"] = "x"; }) ==
+        std::vector<std::string>{"data-unknown: data.claims.x_jwt is not sent by 1.x hosts"});
+}
+
 TEST_CASE("lint: nesting depth counts brackets outside strings only", "[lint]") {
   CHECK(lint::NestingWithin(R"([{"a":[1]}])", 3));
   CHECK_FALSE(lint::NestingWithin(R"([{"a":[1]}])", 2));
