@@ -69,6 +69,7 @@ Status Collect(const std::vector<std::string>& segments, redact::Redactor* r) {
   offline::IssueLog log;
   EVTAPE_ASSIGN_OR_RETURN(auto reader, OpenInput(segments, &log));
   format::Entry e;
+  uint64_t last_seq = 0;
   while (true) {
     EVTAPE_ASSIGN_OR_RETURN(bool more, reader->Next(&e));
     if (!more) break;
@@ -76,6 +77,13 @@ Status Collect(const std::vector<std::string>& segments, redact::Redactor* r) {
       r->CollectText(e.gap.detail);
       continue;
     }
+    // The output keeps sequence numbers, so the inputs must be one recording's segments.
+    if (e.frame.seq <= last_seq) {
+      return Status::InvalidArgument(
+          "the inputs are not one recording (seq " + std::to_string(e.frame.seq) + " after " +
+          std::to_string(last_seq) + "): redact them one by one, or 'evtape merge' them first");
+    }
+    last_seq = e.frame.seq;
     r->CollectText(e.frame.subject);
     r->CollectText(e.frame.reply);
     r->CollectText(e.frame.headers);
@@ -159,6 +167,7 @@ int RunRedact(const Args& args) {
 
   redact::Redactor redactor(std::move(*rules), *seed);
   if (Status s = Collect(*segments, &redactor); !s.ok()) {
+    if (s.code() == Status::Code::kInvalidArgument) return RuntimeError(kHelp, s.message());
     return RuntimeError(kHelp, s.message() + " (run 'evtape recover' first to salvage the rest)");
   }
   redactor.Finish();

@@ -1,6 +1,7 @@
 // evtape redact: no original identifier survives, lint clean, same counts, seeded determinism,
 // subjects rewritten consistently with payloads, rules files.
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -199,6 +200,8 @@ TEST_CASE("redact: bad invocations", "[redact][cli]") {
       {{"redact", in, "-o", dir / "x", "--seed", "-1"}, 2, "--seed '-1'"},
       {{"redact", in, "-o", dir / "x", "--bogus"}, 2, "bogus"},
       {{"redact", in, "-o", dir / "bad.json/out"}, 1, "bad.json/out"},
+      {{"redact", in, wasmtest::FixtureRecording("failures"), "-o", dir / "x"}, 1,
+       "not one recording (seq 1 after 7)"},
       {{"redact", in, "-o", dir / "x", "--rules", dir / "bad.json"}, 2, "--rules"},
       {{"redact", in, "-o", dir / "x", "--rules", dir / "notjson.json"}, 2, "not valid JSON"},
       {{"redact", in, "-o", dir / "x", "--rules", dir / "missing.json"}, 1, "missing.json"},
@@ -212,6 +215,7 @@ TEST_CASE("redact: bad invocations", "[redact][cli]") {
     CHECK(r.exit_code == c.code);
     CHECK(r.err.find(c.needle) != std::string::npos);
     CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    CHECK_FALSE(std::filesystem::exists(dir / "x"));  // a failed run leaves nothing behind
   }
 }
 
