@@ -16,11 +16,13 @@ const VerbHelp kHelp = {
     "Validate wasmCloud lattice events against the 1.x host's wire format.",
     "Checks every message on a wasmbus.evt.{lattice}.{event} subject: the CloudEvent envelope\n"
     "(ULID-shaped id, RFC 3339 Z time, source a host server nkey, datacontenttype), subject and\n"
-    "type agreement, the data fields each of the 17 event types carries and their types, and\n"
-    "source == data.host_id. component_start_failed (named by the AsyncAPI) is reported as not\n"
-    "emitted by 1.x hosts. Other subjects are skipped. A FILE ending in .jsonl (or -) is read in\n"
-    "the cat/import format. Output: one finding per line, 'seq N' (or 'line N' for JSONL),\n"
-    "subject, severity, rule id, message; --json prints one JSON object per finding.\n"
+    "type agreement, the data fields each of the 17 event types carries and their types (claims\n"
+    "and heartbeat inventory entries included), and source == data.host_id.\n"
+    "component_start_failed (named by the AsyncAPI) is reported as not emitted by 1.x hosts,\n"
+    "which send component_scale_failed. Other subjects are skipped. A FILE ending in .jsonl\n"
+    "(or -) is read in the cat/import format. Output: one finding per line, 'seq N' (or\n"
+    "'line N' for JSONL), subject, severity, rule id, message; --json prints one JSON object\n"
+    "per finding.\n"
     "Rules are listed in docs/wasmcloud.md. Exit: 0 no errors (warnings allowed), 1 errors\n"
     "found or input unreadable, 2 usage.",
     "  evtape lint recording-20260101-120000\n"
@@ -95,8 +97,8 @@ int LintOne(const std::string& path, bool json, bool errors_only, Totals* t) {
 
 int RunLint(const Args& args) {
   po::options_description options("Options");
-  options.add_options()("input", po::value<std::vector<std::string>>(),
-                        "recordings or .jsonl files")(
+  options.add_options()("input", po::value<std::vector<std::string>>()->value_name("REC"),
+                        "recordings or .jsonl files, - for stdin (also positional)")(
       "json", po::bool_switch(), "one JSON object per finding")("errors-only", po::bool_switch(),
                                                                 "do not print warnings");
   po::positional_options_description positional;

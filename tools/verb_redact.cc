@@ -23,15 +23,18 @@ const VerbHelp kHelp = {
     "By default replaces, in payloads and subjects alike: host ids (with valid 56-character N...\n"
     "server keys, so source == data.host_id still holds), every other nkey (same prefix letter),\n"
     "friendly names, label values (hostcore.* kept), config names and link config names, and\n"
-    "those identifiers wherever they appear inside other strings (error texts, subjects, reply\n"
-    "subjects, headers, gap details). The same original always gets the same replacement, so\n"
-    "the result still replays and tells the same story; times, event ids and order are kept.\n"
-    "Segment metadata loses its server URL and host name.\n"
+    "those identifiers wherever they appear inside other strings or object keys (error texts,\n"
+    "subjects, reply subjects, headers, gap details, non-JSON payloads, the subscriptions in\n"
+    "the metadata). Values under 4 characters and words like 'default' are replaced only as\n"
+    "whole values at those fields. Identifiers only present in encoded form (base64 inside a\n"
+    "payload) are not recognised. The same original always gets the same replacement, so the\n"
+    "result still replays and tells the same story; times, seqs, event ids and order are kept.\n"
+    "Metadata loses its server URL and host name; nothing comes from the clock or machine.\n"
+    "Several inputs must be the segments of one recording (use 'evtape merge' first).\n"
     "--rules FILE is JSON: {\"add\": [\"/data/component_id\", \"/data/annotations/*\"],\n"
-    "\"drop\": [\"/data/labels/*\"]}: JSON pointers (\"*\" matches any one token) whose strings "
-    "are\n"
-    "redacted too (add) or left alone (drop). The same input, rules and seed give the same\n"
-    "bytes; another seed gives other replacements.\n"
+    "\"drop\": [\"/data/labels/*\"]}: JSON pointers (\"*\" matches any one token) whose\n"
+    "strings are redacted too (add, as redacted-N) or left alone (drop). The same input, rules\n"
+    "and seed give the same bytes; another seed gives other replacements.\n"
     "Exit: 0 done, 1 failure (unreadable or corrupt input: try 'evtape recover'), 2 usage,\n"
     "3 done but the input had a torn tail with lost frames.",
     "  evtape redact incident-rec -o incident-redacted --seed 42\n"
@@ -138,7 +141,8 @@ Status Rewrite(const std::vector<std::string>& segments, redact::Redactor* r,
 
 int RunRedact(const Args& args) {
   po::options_description options("Options");
-  options.add_options()("input", po::value<std::vector<std::string>>(), "recordings to redact")(
+  options.add_options()("input", po::value<std::vector<std::string>>()->value_name("REC"),
+                        "recording directory or its segment files (also positional)")(
       "output,o", po::value<std::string>()->required(), "output recording directory (new)")(
       "rules", po::value<std::string>()->default_value(""), "JSON rules file (add/drop pointers)")(
       "seed", po::value<std::string>()->default_value("1"), "seed of the replacements");

@@ -23,10 +23,11 @@ const VerbHelp kHelp = {
     "Generate a realistic wasmCloud 1.x lattice recording, deterministically from a seed.",
     "Hosts start staggered (host_started) and heartbeat every 30 s from 30 s after start with\n"
     "their inventory; providers and components are deployed round-robin (config_set,\n"
-    "provider_started, component_scaled, linkdef_set); each provider is health-checked 5 s after\n"
-    "it starts and every 30 s after (health_check_passed/failed/status, with rare flaps); churn\n"
-    "operations (scale, links, configs, provider restarts, labels) arrive at RATE per minute on\n"
-    "average, about one in ten failing. Events have the host's exact wire shape and lint clean.\n"
+    "provider_started, component_scaled, linkdef_set; one provider in five unsigned, without\n"
+    "claims); each provider is health-checked 5 s after it starts and every 30 s after\n"
+    "(health_check_passed/failed/status, with rare flaps); churn operations (scale, links,\n"
+    "configs, provider restarts, labels) arrive at RATE per minute on average, about one in ten\n"
+    "failing. Events have the host's exact wire shape and lint clean.\n"
     "The same options and seed give the same bytes. --start fixes the first host's start time\n"
     "(default 2026-01-01T00:00:00Z, so output does not depend on the clock).\n"
     "Exit: 0 written, 1 write failure, 2 usage.",
