@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <unordered_set>
 
 #include "tools/lint_json.h"
+#include "tools/lint_schema.h"
 
 namespace evtape::redact {
 namespace {
@@ -12,9 +14,19 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 constexpr size_t kMinSubstring = 4;
-constexpr std::array<std::string_view, 12> kStopWords = {"default", "stop",  "wadm",   "true",
-                                                         "false",   "none",  "null",   "unix",
-                                                         "linux",   "never", "x86_64", "aarch64"};
+// Words of the wire format itself (besides the event and field names, added from the lint
+// schema): an original equal to one of them (a label value "host" or "cloud", say) is replaced
+// only as a whole value where a rule points, never inside subjects, types, keys or text.
+constexpr std::array<std::string_view, 44> kStopWords = {
+    "default", "stop",     "wadm",   "true",     "false",   "none",    "null",    "unix",
+    "linux",   "never",    "x86_64", "aarch64",  "macos",   "windows", "wasmbus", "wasmcloud",
+    "lattice", "evt",      "ctl",    "rpc",      "rpcevt",  "INBOX",   "_INBOX",  "scale",
+    "auction", "ping",     "update", "registry", "link",    "label",   "health",  "hostcore",
+    "arch",    "osfamily", "dev",    "appspec",  "managed", "scaler",  "spread",  "application",
+    "json",    "wasi",     "http",   "incoming"};
+// Envelope attributes that never hold an identifier other than an nkey.
+constexpr std::array<std::string_view, 5> kFixedAttributes = {"specversion", "id", "type",
+                                                              "datacontenttype", "time"};
 constexpr std::array<const char*, 8> kAdjectives = {"amber", "brisk", "cobalt", "dusty",
                                                     "eager", "fuzzy", "gentle", "hollow"};
 constexpr std::array<const char*, 8> kNouns = {"otter",   "pine",   "quartz", "reef",
@@ -51,9 +63,55 @@ void ForEachNkey(std::string_view text, F f) {
   }
 }
 
-bool SubstringEligible(std::string_view s) {
+void AddWords(std::string_view name, std::unordered_set<std::string>* words) {
+  words->emplace(name);
+  size_t i = 0;
+  while (i < name.size()) {
+    size_t j = i;
+    while (j < name.size() && IsAlnum(name[j])) ++j;
+    if (j > i) words->emplace(name.substr(i, j - i));
+    i = j + 1;
+  }
+}
+
+void AddFieldWords(lint::FieldTable table, std::unordered_set<std::string>* words) {
+  for (const lint::FieldSpec& f : table) {
+    AddWords(f.name, words);
+    AddFieldWords(f.elements, words);
+  }
+}
+
+// The stop words plus every event name, envelope attribute and data field name of the wire
+// format, whole and split into their alphanumeric words ("host_heartbeat", "host", ...).
+const std::unordered_set<std::string>& Vocabulary() {
+  static const std::unordered_set<std::string> words = [] {
+    std::unordered_set<std::string> w;
+    for (std::string_view s : kStopWords) w.emplace(s);
+    AddWords(lint::kTypePrefix, &w);
+    AddWords(lint::kSubjectPrefix, &w);
+    for (std::string_view a : lint::EnvelopeOrder()) AddWords(a, &w);
+    for (const lint::EventSpec& e : lint::AllEvents()) {
+      AddWords(e.name, &w);
+      AddFieldWords(e.fields, &w);
+    }
+    return w;
+  }();
+  return words;
+}
+
+// Originals replaced inside other text: long enough, with a letter (a "2026" label would hit
+// every time stamp), and not a word of the wire format.
+bool SubstringEligible(const std::string& s) {
   return s.size() >= kMinSubstring &&
-         std::find(kStopWords.begin(), kStopWords.end(), s) == kStopWords.end();
+         std::any_of(s.begin(), s.end(),
+                     [](char c) { return IsAlnum(c) && !(c >= '0' && c <= '9'); }) &&
+         Vocabulary().count(s) == 0;
+}
+
+// True when text[i, i+n) is not part of a longer alphanumeric run: "gold" matches in
+// "tier gold." and "gold-pool", not in "golden".
+bool AtWordBoundary(std::string_view text, size_t i, size_t n) {
+  return (i == 0 || !IsAlnum(text[i - 1])) && (i + n >= text.size() || !IsAlnum(text[i + n]));
 }
 
 Rule MakeRule(std::string_view pointer, Category c) {
@@ -157,6 +215,18 @@ void Redactor::Visit(Json& v, const std::vector<std::string>& path, Mode mode, b
     rule = nullptr;
   }
   const std::string& s = v.get_ref<const std::string&>();
+  if (path.size() == 1 && std::find(kFixedAttributes.begin(), kFixedAttributes.end(), path[0]) !=
+                              kFixedAttributes.end()) {
+    rule = nullptr;
+    if (mode == Mode::kRewrite) {
+      std::string out = ReplaceSubstrings(s, /*nkeys_only=*/true);
+      if (out != s) {
+        v = out;
+        *changed = true;
+      }
+      return;
+    }
+  }
   if (mode == Mode::kCollect) {
     if (rule != nullptr) Note(s, rule->category);
     ForEachNkey(s, [&](std::string_view k) { Note(std::string(k), Category::kNkey); });
@@ -263,7 +333,7 @@ void Redactor::Finish() {
   }
 }
 
-std::string Redactor::ReplaceSubstrings(std::string_view text) const {
+std::string Redactor::ReplaceSubstrings(std::string_view text, bool nkeys_only) const {
   std::string out;
   if (index_.empty() || text.size() < kMinSubstring) return std::string(text);
   out.reserve(text.size());
@@ -274,7 +344,8 @@ std::string Redactor::ReplaceSubstrings(std::string_view text) const {
       auto it = index_.find(Prefix4(text.data() + i));
       if (it != index_.end()) {
         for (const std::string* cand : it->second) {
-          if (text.compare(i, cand->size(), *cand) == 0) {
+          if (nkeys_only && !ids::LooksLikeNkey(*cand)) continue;
+          if (text.compare(i, cand->size(), *cand) == 0 && AtWordBoundary(text, i, cand->size())) {
             hit = cand;
             break;
           }

@@ -5,15 +5,18 @@
 // rule pointers (defaults: /source and /data/host_id as host keys, /data/friendly_name,
 // /data/labels/* except hostcore.*, /data/config_name, /data/source_config/*,
 // /data/target_config/*) plus every string or object key that looks like an nkey, anywhere.
-// Finish() assigns replacements from the seed in that order: nkeys become valid nkeys with the same
-// prefix letter (host ids stay valid 'N' server keys), friendly names adjective-noun-NNNN, label
-// values label-N, config names config-N, fields added by rules redacted-N. Rewrite() then replaces
-// every occurrence (whole values, and substrings of any string: error texts, object keys,
-// subjects, reply subjects, header blocks, gap details, non-JSON payloads and JSON nested deeper
-// than lint::kMaxJsonDepth, both handled as plain bytes). Identifiers that are only present in
-// an encoded form (base64 inside a payload, say) are not recognised. Originals shorter than 4
-// characters or in a small stop list ("default", "stop", ...) are replaced only as whole values at
-// rule pointers, never as substrings, so structural words survive.
+// Finish() assigns replacements from the seed in that order: nkeys become valid nkeys with the
+// same prefix letter (host ids stay valid 'N' server keys), friendly names adjective-noun-NNNN,
+// label values label-N, config names config-N, fields added by rules redacted-N. Rewrite() then
+// replaces every occurrence: whole values, and whole words inside any string ("gold" in "tier
+// gold" or "gold-pool", not in "golden"): error texts, object keys, subjects, reply subjects,
+// header blocks, gap details, non-JSON payloads and JSON nested deeper than lint::kMaxJsonDepth
+// (both handled as plain bytes). Identifiers only present in an encoded form (base64 inside a
+// payload, say) are not recognised. Originals shorter than 4 characters, without a letter, or
+// that are words of the wire format (stop words, event and field names and their parts: "host",
+// "data", "wasmcloud") are replaced only as whole values at rule pointers, so subjects, types
+// and keys survive. The envelope's specversion, id, type, datacontenttype and time are never
+// changed, except for nkeys in them.
 //
 // JSON payloads are re-serialised compactly with their key order kept (ordered_json), only when
 // something changed. Same seed and input, same output. Not thread-safe.
@@ -81,7 +84,8 @@ class Redactor {
   bool Kept(const std::vector<std::string>& path) const;
   void Note(const std::string& value, Category c);
   std::string Replacement(Category c);
-  std::string ReplaceSubstrings(std::string_view text) const;
+  // Every eligible original in text, at word boundaries (nkeys only when nkeys_only).
+  std::string ReplaceSubstrings(std::string_view text, bool nkeys_only = false) const;
 
   RuleSet rules_;
   ids::IdRng rng_;

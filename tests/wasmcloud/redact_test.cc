@@ -2,6 +2,7 @@
 // subjects rewritten consistently with payloads, rules files.
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -161,6 +162,70 @@ TEST_CASE("redact: subjects, replies, headers, gap details and error texts follo
   CHECK(cat.find("lost while " + new_host + " was away") != std::string::npos);
 }
 
+TEST_CASE("redact: everyday words as label values never touch subjects, types, times or keys",
+          "[redact]") {
+  testutil::TempDir dir;
+  // host-lifecycle with user labels whose values are words of the wire format, a year, and a
+  // prefix of another word; plus an error text that mentions one of them.
+  const std::map<std::string, std::string> extra = {
+      {"app", "cloud"},       {"kind", "data"}, {"layer", "core"}, {"net", "lattice"},
+      {"probe", "heartbeat"}, {"role", "host"}, {"tier", "gold"},  {"year", "2026"}};
+  std::string source = testutil::ReadFile(wasmtest::FixtureSource("host-lifecycle"));
+  std::string lines;
+  size_t pos = 0;
+  while (pos < source.size()) {
+    size_t nl = source.find('\n', pos);
+    auto line = nlohmann::ordered_json::parse(source.substr(pos, nl - pos));
+    pos = nl + 1;
+    auto& data = line["payload"]["data"];
+    if (data.contains("labels")) {
+      std::map<std::string, std::string> labels = data["labels"];
+      labels.insert(extra.begin(), extra.end());  // sorted, like the host's
+      data["labels"] = labels;
+    }
+    lines += line.dump() + "\n";
+  }
+  lines += R"({"seq":99,"time":"2026-07-30T15:00:00.000000000Z","subject":"ops.notes",)"
+           R"("payload_text":"golden image on the gold tier, 2026 host data"})"
+           "\n";
+  testutil::WriteFile(dir / "in.jsonl", lines);
+  REQUIRE(RunEvtape({"import", dir / "in.jsonl", "-o", dir / "in"}).exit_code == 0);
+  auto lint_in = RunEvtape({"lint", dir / "in"});
+  REQUIRE(lint_in.exit_code == 0);
+  REQUIRE(lint_in.out.empty());
+  REQUIRE(RunEvtape({"redact", dir / "in", "-o", dir / "out"}).exit_code == 0);
+  auto lint_out = RunEvtape({"lint", dir / "out"});
+  CHECK(lint_out.exit_code == 0);
+  CHECK(lint_out.out.empty());
+  auto before = wasmtest::ReadFrames(dir / "in");
+  auto after = wasmtest::ReadFrames(dir / "out");
+  REQUIRE(after.size() == before.size());
+  for (size_t i = 0; i + 1 < after.size(); ++i) {
+    INFO("seq " << after[i].seq);
+    CHECK(after[i].subject == before[i].subject);
+    auto a = nlohmann::ordered_json::parse(after[i].payload);
+    auto b = nlohmann::ordered_json::parse(before[i].payload);
+    for (const char* attr : {"specversion", "id", "type", "datacontenttype", "time"}) {
+      CHECK(a[attr] == b[attr]);
+    }
+    std::vector<std::string> keys_a, keys_b;
+    for (auto it = a["data"].begin(); it != a["data"].end(); ++it) keys_a.push_back(it.key());
+    for (auto it = b["data"].begin(); it != b["data"].end(); ++it) keys_b.push_back(it.key());
+    CHECK(keys_a == keys_b);
+    if (!a["data"].contains("labels")) continue;
+    CHECK(a["data"]["labels"]["hostcore.os"] == "linux");
+    for (const auto& [key, value] : extra) {
+      INFO(key);
+      CHECK(a["data"]["labels"][key] != value);  // the label values themselves are replaced
+    }
+  }
+  // In free text only whole words that are not wire vocabulary go: "gold" but not "golden",
+  // "host" or "data"; "2026" has no letter and stays.
+  const std::string& notes = after.back().payload;
+  std::string gold = nlohmann::json::parse(after[0].payload)["data"]["labels"]["tier"];
+  CHECK(notes == "golden image on the " + gold + " tier, 2026 host data");
+}
+
 TEST_CASE("redact: rules add and drop fields by JSON pointer", "[redact]") {
   testutil::TempDir dir;
   const std::string in = wasmtest::FixtureRecording("app-deploy");
@@ -200,7 +265,8 @@ TEST_CASE("redact: bad invocations", "[redact][cli]") {
       {{"redact", in, "-o", dir / "x", "--seed", "-1"}, 2, "--seed '-1'"},
       {{"redact", in, "-o", dir / "x", "--bogus"}, 2, "bogus"},
       {{"redact", in, "-o", dir / "bad.json/out"}, 1, "bad.json/out"},
-      {{"redact", in, wasmtest::FixtureRecording("failures"), "-o", dir / "x"}, 1,
+      {{"redact", in, wasmtest::FixtureRecording("failures"), "-o", dir / "x"},
+       1,
        "not one recording (seq 1 after 7)"},
       {{"redact", in, "-o", dir / "x", "--rules", dir / "bad.json"}, 2, "--rules"},
       {{"redact", in, "-o", dir / "x", "--rules", dir / "notjson.json"}, 2, "not valid JSON"},
