@@ -4,6 +4,7 @@
 
 #include "tools/lint_check.h"
 #include "tools/lint_input.h"
+#include "tools/offline_common.h"
 #include "tools/verb_util.h"
 #include "tools/verbs.h"
 
@@ -24,7 +25,8 @@ const VerbHelp kHelp = {
     "'line N' for JSONL), subject, severity, rule id, message; --json prints one JSON object\n"
     "per finding.\n"
     "Rules are listed in docs/wasmcloud.md. Exit: 0 no errors (warnings allowed), 1 errors\n"
-    "found or input unreadable, 2 usage.",
+    "found or input unreadable or corrupt, 2 usage, 3 no errors but a torn recording lost\n"
+    "frames before they could be checked.",
     "  evtape lint recording-20260101-120000\n"
     "  evtape lint fixtures/app-deploy.jsonl --json\n"
     "  evtape cat REC | evtape lint - --errors-only",
@@ -32,14 +34,20 @@ const VerbHelp kHelp = {
 
 struct Totals {
   uint64_t checked = 0, skipped = 0, errors = 0, warnings = 0;
+  bool frames_lost = false;  // a torn or damaged recording: not every event was checked
 };
 
+// Read issues go to stderr as they happen, worded like `verify`, and count towards exit 3.
 class StderrReporter : public format::Reporter {
  public:
+  explicit StderrReporter(Totals* t) : t_(t) {}
   void OnIssue(const format::ReadIssue& i) override {
-    Warn(kHelp, i.file + ": " + format::IssueKindName(i.kind) + " at offset " +
-                    std::to_string(i.offset) + ": " + i.reason);
+    Warn(kHelp, offline::DescribeIssue(i));
+    if (offline::LostFrames(i)) t_->frames_lost = true;
   }
+
+ private:
+  Totals* t_;
 };
 
 // A subject for a text line: control bytes (a hostile recording's newlines) become '?', so one
@@ -68,7 +76,7 @@ void Print(const lint::LintItem& item, bool jsonl, const lint::Finding& f, bool 
 }
 
 int LintOne(const std::string& path, bool json, bool errors_only, Totals* t) {
-  StderrReporter reporter;
+  StderrReporter reporter(t);
   auto input = lint::LintInput::Open(path, &reporter);
   if (!input.ok()) return RuntimeError(kHelp, input.status());
   lint::LintItem item;
@@ -115,9 +123,10 @@ int RunLint(const Args& args) {
     }
   }
   std::cerr << "evtape lint: " << t.checked << " lattice events checked, " << t.skipped
-            << " other messages skipped, " << t.errors << " errors, " << t.warnings
-            << " warnings\n";
-  return t.errors > 0 ? kExitFailure : kExitOk;
+            << " other messages skipped, " << t.errors << " errors, " << t.warnings << " warnings"
+            << (t.frames_lost ? "; frames were lost before they could be checked" : "") << "\n";
+  if (t.errors > 0) return kExitFailure;
+  return t.frames_lost ? kExitLoss : kExitOk;
 }
 
 }  // namespace evtape::cli

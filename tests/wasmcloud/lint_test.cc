@@ -1,5 +1,6 @@
 // evtape lint: one failing case per rule, clean baselines, CLI output and exit codes.
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -248,6 +249,29 @@ TEST_CASE("lint CLI: text and JSON findings, exit codes, skipped subjects", "[li
   CHECK(w.exit_code == 0);
   CHECK(w.out.find("warning data-unknown") != std::string::npos);
   CHECK(RunEvtape({"lint", "--errors-only", dir / "warn.jsonl"}).out.empty());
+}
+
+TEST_CASE("lint CLI: torn recordings exit 3, corrupt ones 1, naming the file", "[lint][cli]") {
+  testutil::TempDir dir;
+  const std::string seg = "/000001.seg";
+  for (const char* name : {"torn", "flipped"}) {
+    std::filesystem::copy(wasmtest::FixtureRecording("multi-host-rolling"), dir / name);
+  }
+  std::string bytes = testutil::ReadFile(dir / "torn" + seg);
+  testutil::WriteFile(dir / "torn" + seg, bytes.substr(0, bytes.size() / 2));
+  bytes[bytes.size() / 3] = static_cast<char>(bytes[bytes.size() / 3] ^ 0x55);
+  testutil::WriteFile(dir / "flipped" + seg, bytes);
+
+  auto torn = RunEvtape({"lint", dir / "torn"});
+  CHECK(torn.exit_code == 3);
+  CHECK(torn.out.empty());  // what could be read is clean
+  CHECK(torn.err.find(dir / "torn" + seg + ": offset") != std::string::npos);
+  CHECK(torn.err.find("frames lost") != std::string::npos);
+  CHECK(torn.err.find("frames were lost before they could be checked") != std::string::npos);
+
+  auto flipped = RunEvtape({"lint", dir / "flipped"});
+  CHECK(flipped.exit_code == 1);
+  CHECK(flipped.err.find(dir / "flipped" + seg) != std::string::npos);
 }
 
 TEST_CASE("lint CLI: bad input", "[lint][cli]") {
