@@ -345,7 +345,9 @@ std::string Redactor::ReplaceSubstrings(std::string_view text, bool nkeys_only) 
       if (it != index_.end()) {
         for (const std::string* cand : it->second) {
           if (nkeys_only && !ids::LooksLikeNkey(*cand)) continue;
-          if (text.compare(i, cand->size(), *cand) == 0 && AtWordBoundary(text, i, cand->size())) {
+          // nkeys are long and random: found even inside a longer run ("hostNABC...").
+          if (text.compare(i, cand->size(), *cand) == 0 &&
+              (ids::LooksLikeNkey(*cand) || AtWordBoundary(text, i, cand->size()))) {
             hit = cand;
             break;
           }

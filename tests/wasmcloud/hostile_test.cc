@@ -48,6 +48,7 @@ std::vector<HostileFrame> HostileFrames() {
       {"wasmbus.ctl.v1.default.host.get." + kHost, "_INBOX." + kHost,
        "NATS/1.0\r\nX-Host: " + kHost + "\r\n\r\n", "{}"},
       {"wasmbus.evt.default.fake\nseq 1 forged", "", "", "x"},
+      {"ops.notes", "", "", "glued" + kHost + "tail"},  // an nkey inside a longer word
   };
 }
 
