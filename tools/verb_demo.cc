@@ -14,6 +14,7 @@
 #include <mutex>
 #include <thread>
 
+#include "common/footer_stats.h"
 #include "common/nats_connection.h"
 #include "common/nats_server_process.h"
 #include "common/raw_msg.h"
@@ -63,7 +64,7 @@ class Capture {
   Status Seal() {
     std::lock_guard lock(mu_);
     if (!status_.ok()) return status_;
-    return writer_->Seal();
+    return writer_->Seal(stats_.ToJson());  // type/source counts for `info`, as record does
   }
   static int64_t Now() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -84,16 +85,20 @@ class Capture {
     format::FrameView f;
     f.seq = ++seq_;
     f.time_ns = now;
-    f.mono_ns = now;
+    f.mono_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                    std::chrono::steady_clock::now().time_since_epoch())
+                    .count();
     f.subject = natsMsg_GetSubject(msg);
     f.reply = reply != nullptr ? reply : "";
     f.headers = hdr->block;
     f.payload = std::string_view(natsMsg_GetData(msg), static_cast<size_t>(natsMsg_GetDataLength(msg)));
     if (Status s = writer_->Add(f); !s.ok() && status_.ok()) status_ = s;
+    stats_.Add(f);
     count_.fetch_add(1);
   }
   std::mutex mu_;
   std::unique_ptr<format::SegmentWriter> writer_;
+  FooterStats stats_;
   Status status_;
   uint64_t seq_ = 0;
   std::atomic<uint64_t> count_{0};
