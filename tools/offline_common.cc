@@ -140,6 +140,22 @@ Result<std::vector<std::string>> InputSegments(const std::vector<std::string>& i
   return format::ListSegments(FileSystem::Default(), inputs);
 }
 
+std::optional<int> ParseRecordingArgs(const VerbHelp& help, const po::options_description& options,
+                                      const Args& args, po::variables_map* vm,
+                                      std::vector<std::string>* inputs, std::string* output,
+                                      const char* missing_input) {
+  po::positional_options_description pos;
+  pos.add("input", -1);
+  if (auto code = ParseArgs(help, options, pos, args, vm)) return code;
+  if (vm->count("input") == 0) return UsageError(help, missing_input);
+  *inputs = (*vm)["input"].as<std::vector<std::string>>();
+  if (output == nullptr) return std::nullopt;
+  if (vm->count("output") == 0) return UsageError(help, "missing -o OUT (the recording to write)");
+  *output = (*vm)["output"].as<std::string>();
+  if (Status s = CheckOutputPath(*output, *inputs); !s.ok()) return UsageError(help, s.message());
+  return std::nullopt;
+}
+
 Status CheckOutputPath(const std::string& out, const std::vector<std::string>& inputs) {
   if (out.empty()) return Status::InvalidArgument("-o: the output path is empty");
   for (const auto& in : inputs) {

@@ -17,6 +17,8 @@
 #include "common/footer_stats.h"
 #include "format/recording.h"
 #include "format/segment_writer.h"
+#include "tools/verb_util.h"
+#include "tools/verbs.h"
 
 namespace evtape::cli::offline {
 
@@ -75,6 +77,15 @@ Result<std::vector<std::string>> InputSegments(const std::vector<std::string>& i
 
 // Checks -o against the output rules; the message names -o and what to do.
 Status CheckOutputPath(const std::string& out, const std::vector<std::string>& inputs);
+
+// The words every recording-reading verb parses first: REC... (the positional "input") and,
+// when `output` is non-null, -o OUT checked by CheckOutputPath. Returns the exit code when the
+// verb must stop (0 after --help, 2 with one usage line), std::nullopt to go on.
+inline constexpr const char* kMissingRec = "missing REC (a recording directory or segment file)";
+std::optional<int> ParseRecordingArgs(const VerbHelp& help, const po::options_description& options,
+                                      const Args& args, po::variables_map* vm,
+                                      std::vector<std::string>* inputs, std::string* output,
+                                      const char* missing_input = kMissingRec);
 
 // Metadata for a derived recording: source/subscriptions/host of the first input segment (when
 // readable), tool "evtape <version>", a fresh recording id, extra {"created_by": verb}.

@@ -69,13 +69,11 @@ void Print(const format::Entry& e, CatState* st, std::string* out) {
 
 int RunCat(const Args& args) {
   po::options_description options = Options();
-  po::positional_options_description pos;
-  pos.add("input", -1);
   po::variables_map vm;
-  if (auto code = ParseArgs(kHelp, options, pos, args, &vm)) return *code;
-  if (vm.count("input") == 0)
-    return UsageError(kHelp, "missing REC (a recording directory or segment file)");
-  auto inputs = vm["input"].as<std::vector<std::string>>();
+  std::vector<std::string> inputs;
+  if (auto code = offline::ParseRecordingArgs(kHelp, options, args, &vm, &inputs, nullptr)) {
+    return *code;
+  }
   auto sel = SelectionFromOptions(vm);
   if (!sel.ok()) return UsageError(kHelp, sel.status().message());
   CatState st;

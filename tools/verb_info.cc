@@ -216,12 +216,11 @@ void PrintText(const RecordingInfo& info, size_t top) {
 
 int RunInfo(const Args& args) {
   po::options_description options = Options();
-  po::positional_options_description pos;
-  pos.add("input", -1);
   po::variables_map vm;
-  if (auto code = ParseArgs(kHelp, options, pos, args, &vm)) return *code;
-  if (vm.count("input") == 0)
-    return UsageError(kHelp, "missing REC (a recording directory or segment file)");
+  std::vector<std::string> inputs;
+  if (auto code = offline::ParseRecordingArgs(kHelp, options, args, &vm, &inputs, nullptr)) {
+    return *code;
+  }
   size_t top = 20;
   if (vm.count("top") != 0) {
     const std::string& t = vm["top"].as<std::string>();
@@ -230,7 +229,7 @@ int RunInfo(const Args& args) {
     }
     top = std::stoul(t);
   }
-  auto segments = offline::InputSegments(vm["input"].as<std::vector<std::string>>());
+  auto segments = offline::InputSegments(inputs);
   if (!segments.ok()) return RuntimeError(kHelp, segments.status());
   auto info = offline::CollectInfo(segments.value(), vm.count("scan") != 0);
   if (!info.ok()) return RuntimeError(kHelp, info.status());

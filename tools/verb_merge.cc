@@ -74,17 +74,12 @@ Status MergeInto(std::vector<Source>* sources, offline::OutputRecording* out) {
 
 int RunMerge(const Args& args) {
   po::options_description options = Options();
-  po::positional_options_description pos;
-  pos.add("input", -1);
   po::variables_map vm;
-  if (auto code = ParseArgs(kHelp, options, pos, args, &vm)) return *code;
-  if (vm.count("input") == 0)
-    return UsageError(kHelp, "missing REC arguments (recordings to merge)");
-  if (vm.count("output") == 0) return UsageError(kHelp, "missing -o OUT (the recording to write)");
-  auto inputs = vm["input"].as<std::vector<std::string>>();
-  const std::string out_dir = vm["output"].as<std::string>();
-  if (Status s = offline::CheckOutputPath(out_dir, inputs); !s.ok()) {
-    return UsageError(kHelp, s.message());
+  std::vector<std::string> inputs;
+  std::string out_dir;
+  if (auto code = offline::ParseRecordingArgs(kHelp, options, args, &vm, &inputs, &out_dir,
+                                              "missing REC arguments (recordings to merge)")) {
+    return *code;
   }
   auto segments = offline::InputSegments(inputs);
   if (!segments.ok()) return RuntimeError(kHelp, segments.status());

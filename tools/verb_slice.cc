@@ -42,21 +42,15 @@ po::options_description Options() {
 
 int RunSlice(const Args& args) {
   po::options_description options = Options();
-  po::positional_options_description pos;
-  pos.add("input", -1);
   po::variables_map vm;
-  if (auto code = ParseArgs(kHelp, options, pos, args, &vm)) return *code;
-  if (vm.count("input") == 0)
-    return UsageError(kHelp, "missing REC (a recording directory or segment file)");
-  if (vm.count("output") == 0) return UsageError(kHelp, "missing -o OUT (the recording to write)");
-  auto inputs = vm["input"].as<std::vector<std::string>>();
-  const std::string out_dir = vm["output"].as<std::string>();
+  std::vector<std::string> inputs;
+  std::string out_dir;
+  if (auto code = offline::ParseRecordingArgs(kHelp, options, args, &vm, &inputs, &out_dir)) {
+    return *code;
+  }
   auto parsed = SelectionFromOptions(vm);
   if (!parsed.ok()) return UsageError(kHelp, parsed.status().message());
   Selection sel = std::move(parsed).value();
-  if (Status s = offline::CheckOutputPath(out_dir, inputs); !s.ok()) {
-    return UsageError(kHelp, s.message());
-  }
   auto segments = offline::InputSegments(inputs);
   if (!segments.ok()) return RuntimeError(kHelp, segments.status());
   if (sel.NeedsStart()) {

@@ -57,13 +57,12 @@ nlohmann::json IssueJson(const format::ReadIssue& i) {
 
 int RunVerify(const Args& args) {
   po::options_description options = Options();
-  po::positional_options_description pos;
-  pos.add("input", -1);
   po::variables_map vm;
-  if (auto code = ParseArgs(kHelp, options, pos, args, &vm)) return *code;
-  if (vm.count("input") == 0)
-    return UsageError(kHelp, "missing REC (a recording directory or segment file)");
-  auto segments = offline::InputSegments(vm["input"].as<std::vector<std::string>>());
+  std::vector<std::string> inputs;
+  if (auto code = offline::ParseRecordingArgs(kHelp, options, args, &vm, &inputs, nullptr)) {
+    return *code;
+  }
+  auto segments = offline::InputSegments(inputs);
   if (!segments.ok()) return RuntimeError(kHelp, segments.status());
 
   offline::IssueLog log;
