@@ -124,8 +124,7 @@ Status SegmentWriter::Seal(const nlohmann::json& extra) {
   if (sealed_) return Status::Ok();
   EVTAPE_RETURN_IF_ERROR(Flush());
   footer_.frames = stats_.frames;
-  footer_.first_seq = stats_.frames ? encoder_.summary().first_seq : 0;
-  if (!footer_.chunks.empty()) footer_.first_seq = footer_.chunks.front().first_seq;
+  footer_.first_seq = footer_.chunks.empty() ? 0 : footer_.chunks.front().first_seq;
   footer_.last_seq = stats_.last_seq;
   footer_.first_time_ns = stats_.first_time_ns;
   footer_.last_time_ns = stats_.last_time_ns;
