@@ -65,7 +65,7 @@ Status ChunkEncoder::Finish(std::string* body) {
   return Status::Ok();
 }
 
-ChunkDecoder::ChunkDecoder() : dctx_(ZSTD_createDCtx()) {}
+ChunkDecoder::ChunkDecoder() : dctx_(ZSTD_createDCtx()), raw_(std::make_unique<std::string>()) {}
 ChunkDecoder::~ChunkDecoder() { ZSTD_freeDCtx(dctx_); }
 
 std::string ChunkDecoder::Decode(const RecordHeader& h, std::string_view body,
@@ -88,11 +88,11 @@ std::string ChunkDecoder::Decode(const RecordHeader& h, std::string_view body,
   } else if (codec == Codec::kZstd) {
     unsigned long long content = ZSTD_getFrameContentSize(stored.data(), stored.size());
     if (content != raw_len) return "zstd content size mismatch";
-    raw_.resize(raw_len);
-    size_t n = ZSTD_decompressDCtx(dctx_, raw_.data(), raw_.size(), stored.data(), stored.size());
+    raw_->resize(raw_len);
+    size_t n = ZSTD_decompressDCtx(dctx_, raw_->data(), raw_->size(), stored.data(), stored.size());
     if (ZSTD_isError(n)) return std::string("zstd: ") + ZSTD_getErrorName(n);
     if (n != raw_len) return "zstd content size mismatch";
-    raw = raw_;
+    raw = *raw_;
   } else {
     return "unknown codec";
   }
@@ -100,6 +100,12 @@ std::string ChunkDecoder::Decode(const RecordHeader& h, std::string_view body,
   std::string why = ParseFrames(h, raw, last_seq, first_time, last_time, frames);
   if (!why.empty()) frames->clear();
   return why;
+}
+
+std::unique_ptr<std::string> ChunkDecoder::SwapBuffer(std::unique_ptr<std::string> fresh) {
+  if (!fresh) fresh = std::make_unique<std::string>();
+  std::swap(raw_, fresh);
+  return fresh;
 }
 
 std::string ChunkDecoder::ParseFrames(const RecordHeader& h, std::string_view raw,

@@ -61,12 +61,16 @@ class ChunkDecoder {
   // `max_raw_bytes` caps the allocation, checked before allocating.
   std::string Decode(const RecordHeader& header, std::string_view body, uint64_t max_raw_bytes,
                      std::vector<FrameView>* frames);
+  // Hands over the buffer the last decoded zstd chunk's views point into (so they outlive the
+  // next Decode) and installs `fresh` (may be null: a new buffer is made) in its place. Moving
+  // a unique_ptr never moves the string, so the views stay valid.
+  std::unique_ptr<std::string> SwapBuffer(std::unique_ptr<std::string> fresh);
 
  private:
   std::string ParseFrames(const RecordHeader& h, std::string_view raw, uint64_t last_seq,
                           int64_t first_time, int64_t last_time, std::vector<FrameView>* out);
   ZSTD_DCtx_s* dctx_;
-  std::string raw_;
+  std::unique_ptr<std::string> raw_;  // never null
 };
 
 }  // namespace evtape::format
