@@ -2,6 +2,8 @@
 
 #include <zstd.h>
 
+#include <algorithm>
+
 #include "format/coding.h"
 #include "format/crc32c.h"
 
@@ -10,8 +12,25 @@ namespace evtape::format {
 using coding::PutVarint64;
 using coding::ZigZag;
 
-ChunkEncoder::ChunkEncoder(int zstd_level) : level_(zstd_level), cctx_(ZSTD_createCCtx()) {}
-ChunkEncoder::~ChunkEncoder() { ZSTD_freeCCtx(cctx_); }
+namespace {
+
+void FillChunkHeader(char* h, Codec codec, const ClosedChunk& c) {
+  std::fill(h, h + kChunkHeaderSize, '\0');
+  h[0] = static_cast<char>(codec);
+  coding::EncodeFixed32(h + 4, static_cast<uint32_t>(c.buf.size() - kChunkHeaderSize));
+  coding::EncodeFixed32(h + 8, crc32c::Mask(c.content_crc));
+  coding::EncodeFixed64(h + 16, c.summary.last_seq);
+  coding::EncodeFixed64(h + 24, static_cast<uint64_t>(c.summary.first_time_ns));
+  coding::EncodeFixed64(h + 32, static_cast<uint64_t>(c.summary.last_time_ns));
+}
+
+}  // namespace
+
+std::string_view ClosedChunk::content() const {
+  return std::string_view(buf).substr(kChunkHeaderSize);
+}
+
+ChunkEncoder::ChunkEncoder() : raw_(kChunkHeaderSize, '\0') {}
 
 void ChunkEncoder::Add(const FrameView& f) {
   if (summary_.frame_count == 0) {
@@ -37,32 +56,34 @@ void ChunkEncoder::Add(const FrameView& f) {
   summary_.raw_bytes += f.RawSize();
 }
 
-Status ChunkEncoder::Finish(std::string* body) {
-  body->clear();
-  body->resize(kChunkHeaderSize + ZSTD_compressBound(raw_.size()));
-  Codec codec = Codec::kZstd;
-  size_t n = ZSTD_compressCCtx(cctx_, body->data() + kChunkHeaderSize,
-                               body->size() - kChunkHeaderSize, raw_.data(), raw_.size(), level_);
-  if (ZSTD_isError(n)) {
-    return Status::IOError(std::string("zstd compression failed: ") + ZSTD_getErrorName(n));
-  }
-  if (n >= raw_.size()) {  // incompressible: store as is
-    codec = Codec::kNone;
-    n = raw_.size();
-    std::copy(raw_.begin(), raw_.end(), body->begin() + kChunkHeaderSize);
-  }
-  body->resize(kChunkHeaderSize + n);
-  char* h = body->data();
-  std::fill(h, h + kChunkHeaderSize, '\0');
-  h[0] = static_cast<char>(codec);
-  coding::EncodeFixed32(h + 4, static_cast<uint32_t>(raw_.size()));
-  coding::EncodeFixed32(h + 8, crc32c::Mask(crc32c::Value(raw_.data(), raw_.size())));
-  coding::EncodeFixed64(h + 16, summary_.last_seq);
-  coding::EncodeFixed64(h + 24, static_cast<uint64_t>(summary_.first_time_ns));
-  coding::EncodeFixed64(h + 32, static_cast<uint64_t>(summary_.last_time_ns));
-  raw_.clear();
+void ChunkEncoder::Close(ClosedChunk* out) {
+  out->summary = summary_;
+  out->content_crc = crc32c::Value(raw_.data() + kChunkHeaderSize, raw_.size() - kChunkHeaderSize);
+  std::swap(out->buf, raw_);
+  raw_.assign(kChunkHeaderSize, '\0');  // keeps the capacity of the buffer swapped in
   summary_ = ChunkSummary{};
-  return Status::Ok();
+}
+
+ChunkCompressor::ChunkCompressor(int zstd_level) : level_(zstd_level), cctx_(ZSTD_createCCtx()) {}
+ChunkCompressor::~ChunkCompressor() { ZSTD_freeCCtx(cctx_); }
+
+bool ChunkCompressor::Compress(const ClosedChunk& chunk, std::string* body) {
+  std::string_view content = chunk.content();
+  const size_t bound = ZSTD_compressBound(content.size());
+  body->resize(kChunkHeaderSize + bound);
+  size_t n = ZSTD_compressCCtx(cctx_, body->data() + kChunkHeaderSize, bound, content.data(),
+                               content.size(), level_);
+  if (ZSTD_isError(n) || n >= content.size()) return false;  // store it as is
+  body->resize(kChunkHeaderSize + n);
+  FillChunkHeader(body->data(), Codec::kZstd, chunk);
+  return true;
+}
+
+std::string_view StoredBody(ClosedChunk* chunk, uint32_t* body_crc) {
+  FillChunkHeader(chunk->buf.data(), Codec::kNone, *chunk);
+  *body_crc = crc32c::Combine(crc32c::Value(chunk->buf.data(), kChunkHeaderSize),
+                              chunk->content_crc, chunk->buf.size() - kChunkHeaderSize);
+  return chunk->buf;
 }
 
 ChunkDecoder::ChunkDecoder() : dctx_(ZSTD_createDCtx()), raw_(std::make_unique<std::string>()) {}

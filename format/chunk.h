@@ -1,14 +1,17 @@
 // Chunks: groups of frames, delta-encoded, compressed with zstd and checksummed twice (the
 // stored bytes by the record's body CRC, the uncompressed content by raw_crc).
 //
-// Not thread-safe: each writer and reader owns its own ChunkEncoder / ChunkDecoder.
+// Not thread-safe: each writer and reader owns its own ChunkEncoder / ChunkDecoder; a
+// ChunkCompressor is owned by the thread that uses it.
 #pragma once
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "format/records.h"
+#include "format/segment_format.h"
 #include "format/types.h"
 
 struct ZSTD_CCtx_s;
@@ -23,30 +26,60 @@ struct ChunkSummary {
   uint64_t raw_bytes = 0;
 };
 
+// A closed chunk: its content (the encoded frames) behind kChunkHeaderSize reserved bytes, so
+// that storing it uncompressed needs no copy, plus what the chunk header and the record header
+// need. Filled by ChunkEncoder::Close(); read-only while a compression worker uses it.
+struct ClosedChunk {
+  std::string buf;  // [kChunkHeaderSize reserved][content]
+  ChunkSummary summary;
+  uint32_t content_crc = 0;  // unmasked CRC32C of the content
+  std::string_view content() const;
+};
+
 class ChunkEncoder {
  public:
-  explicit ChunkEncoder(int zstd_level);
-  ~ChunkEncoder();
+  ChunkEncoder();
   ChunkEncoder(const ChunkEncoder&) = delete;
   ChunkEncoder& operator=(const ChunkEncoder&) = delete;
 
   // Appends one frame to the open chunk. The caller guarantees seq increases strictly.
   void Add(const FrameView& f);
   bool empty() const { return summary_.frame_count == 0; }
-  size_t raw_size() const { return raw_.size(); }
+  size_t raw_size() const { return raw_.size() - kChunkHeaderSize; }
   const ChunkSummary& summary() const { return summary_; }
-  // Compresses the open chunk into a chunk body (header + stored bytes) and resets the
-  // encoder. Content that zstd cannot shrink is stored uncompressed.
-  Status Finish(std::string* body);
+  // Moves the open chunk into *out (whose old buffer is reused for the next chunk) and resets
+  // the encoder. The caller guarantees !empty().
+  void Close(ClosedChunk* out);
 
  private:
-  int level_;
-  ZSTD_CCtx_s* cctx_;
-  std::string raw_;
+  std::string raw_;  // [kChunkHeaderSize reserved][content]
   ChunkSummary summary_;
   int64_t prev_time_ = 0, prev_mono_ = 0;
   uint64_t prev_seq_ = 0;
 };
+
+// Turns closed chunks into chunk bodies. One per thread (it owns a zstd context).
+class ChunkCompressor {
+ public:
+  explicit ChunkCompressor(int zstd_level);
+  ~ChunkCompressor();
+  ChunkCompressor(const ChunkCompressor&) = delete;
+  ChunkCompressor& operator=(const ChunkCompressor&) = delete;
+
+  // Writes the zstd chunk body (header + compressed content) into *body. False (body
+  // unspecified) when zstd fails or cannot shrink the content: store it instead.
+  bool Compress(const ClosedChunk& chunk, std::string* body);
+
+ private:
+  int level_;
+  ZSTD_CCtx_s* cctx_;
+};
+
+// Writes the chunk header of an uncompressed chunk into the reserved bytes of chunk->buf and
+// returns the body: chunk->buf itself, no copy. Only touches those reserved bytes, so it may
+// run while a ChunkCompressor reads the same chunk's content on another thread. *body_crc
+// gets the body's CRC, derived from content_crc without reading the content again.
+std::string_view StoredBody(ClosedChunk* chunk, uint32_t* body_crc);
 
 class ChunkDecoder {
  public:

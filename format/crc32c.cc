@@ -66,6 +66,26 @@ bool HasSse42() {
 }
 #endif
 
+// Polynomials mod P in the reflected representation (bit 31 is x^0): a * b mod P.
+uint32_t MultModP(uint32_t a, uint32_t b) {
+  uint32_t product = 0;
+  for (uint32_t m = 1u << 31; m != 0; m >>= 1) {
+    if ((a & m) != 0) product ^= b;
+    b = (b & 1) != 0 ? (b >> 1) ^ kPoly : b >> 1;
+  }
+  return product;
+}
+
+// kPow2[k] = x^(2^k) mod P.
+struct Pow2Table {
+  std::array<uint32_t, 64> v{};
+  Pow2Table() {
+    v[0] = 1u << 30;  // x^1
+    for (size_t k = 1; k < v.size(); ++k) v[k] = MultModP(v[k - 1], v[k - 1]);
+  }
+};
+const Pow2Table kPow2;
+
 using ExtendFn = uint32_t (*)(uint32_t, const uint8_t*, size_t);
 ExtendFn Choose() {
 #if defined(__x86_64__)
@@ -79,6 +99,16 @@ const ExtendFn kExtend = Choose();
 
 uint32_t Extend(uint32_t init, const void* data, size_t n) {
   return ~kExtend(~init, static_cast<const uint8_t*>(data), n);
+}
+
+uint32_t Combine(uint32_t crc_a, uint32_t crc_b, uint64_t len_b) {
+  // Appending len_b bytes multiplies A's CRC register by x^(8 * len_b) mod P; the pre- and
+  // post-conditioning of both CRCs cancel out in the XOR.
+  uint32_t shift = 1u << 31;  // x^0
+  for (size_t k = 3; len_b != 0 && k < kPow2.v.size(); ++k, len_b >>= 1) {
+    if ((len_b & 1) != 0) shift = MultModP(kPow2.v[k], shift);
+  }
+  return MultModP(shift, crc_a) ^ crc_b;
 }
 
 }  // namespace evtape::crc32c

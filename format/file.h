@@ -19,6 +19,9 @@ class WritableFile {
   virtual ~WritableFile() = default;
   // Appends all of data; a short write is retried until done or an error occurs.
   virtual Status Append(std::string_view data) = 0;
+  // Appends a then b as one operation (a record header and its body, without first copying
+  // them together). The default concatenates them and calls Append once.
+  virtual Status AppendPair(std::string_view a, std::string_view b);
   // Makes appended data durable (fdatasync). Never called again after a failure.
   virtual Status Sync() = 0;
   virtual Status Close() = 0;

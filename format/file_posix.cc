@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,6 +12,14 @@
 #include "format/file.h"
 
 namespace evtape {
+
+Status WritableFile::AppendPair(std::string_view a, std::string_view b) {
+  std::string joined;
+  joined.reserve(a.size() + b.size());
+  joined.append(a).append(b);
+  return Append(joined);
+}
+
 namespace {
 
 class PosixWritableFile final : public WritableFile {
@@ -30,6 +39,24 @@ class PosixWritableFile final : public WritableFile {
       }
       p += n;
       left -= static_cast<size_t>(n);
+    }
+    return Status::Ok();
+  }
+  Status AppendPair(std::string_view a, std::string_view b) override {
+    iovec iov[2] = {{const_cast<char*>(a.data()), a.size()}, {const_cast<char*>(b.data()), b.size()}};
+    int first = 0;
+    while (first < 2) {
+      ssize_t n = ::writev(fd_, iov + first, 2 - first);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return Status::FromErrno(path_ + ": write", errno);
+      }
+      auto done = static_cast<size_t>(n);
+      while (first < 2 && done >= iov[first].iov_len) done -= iov[first++].iov_len;
+      if (first < 2) {
+        iov[first].iov_base = static_cast<char*>(iov[first].iov_base) + done;
+        iov[first].iov_len -= done;
+      }
     }
     return Status::Ok();
   }

@@ -12,19 +12,31 @@ using coding::DecodeFixed64;
 using coding::PutFixed32;
 using coding::PutFixed64;
 
+void EncodeRecordHeader(char* out, RecordType type, std::string_view body, uint32_t frame_count,
+                        uint64_t first_seq, uint64_t frames_before) {
+  EncodeRecordHeader(out, type, body.size(), crc32c::Value(body.data(), body.size()), frame_count,
+                     first_seq, frames_before);
+}
+
+void EncodeRecordHeader(char* out, RecordType type, uint64_t body_len, uint32_t body_crc,
+                        uint32_t frame_count, uint64_t first_seq, uint64_t frames_before) {
+  coding::EncodeFixed32(out, kRecordMagic);
+  out[4] = static_cast<char>(type);
+  out[5] = 0;  // flags
+  out[6] = out[7] = 0;  // reserved
+  coding::EncodeFixed32(out + 8, static_cast<uint32_t>(body_len));
+  coding::EncodeFixed32(out + 12, frame_count);
+  coding::EncodeFixed64(out + 16, first_seq);
+  coding::EncodeFixed64(out + 24, frames_before);
+  coding::EncodeFixed32(out + 32, crc32c::Mask(body_crc));
+  coding::EncodeFixed32(out + 36, crc32c::Mask(crc32c::Value(out, 36)));
+}
+
 void AppendRecord(std::string* dst, RecordType type, std::string_view body,
                   uint32_t frame_count, uint64_t first_seq, uint64_t frames_before) {
-  size_t start = dst->size();
-  PutFixed32(dst, kRecordMagic);
-  dst->push_back(static_cast<char>(type));
-  dst->push_back(0);                   // flags
-  dst->append(2, '\0');                // reserved
-  PutFixed32(dst, static_cast<uint32_t>(body.size()));
-  PutFixed32(dst, frame_count);
-  PutFixed64(dst, first_seq);
-  PutFixed64(dst, frames_before);
-  PutFixed32(dst, crc32c::Mask(crc32c::Value(body.data(), body.size())));
-  PutFixed32(dst, crc32c::Mask(crc32c::Value(dst->data() + start, 36)));
+  char header[kRecordHeaderSize];
+  EncodeRecordHeader(header, type, body, frame_count, first_seq, frames_before);
+  dst->append(header, kRecordHeaderSize);
   dst->append(body);
 }
 

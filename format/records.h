@@ -22,6 +22,13 @@ struct RecordHeader {
   uint32_t body_crc = 0;  // masked
 };
 
+// Writes the kRecordHeaderSize-byte record header for `body` (its CRC included) to out.
+void EncodeRecordHeader(char* out, RecordType type, std::string_view body,
+                        uint32_t frame_count = 0, uint64_t first_seq = 0,
+                        uint64_t frames_before = 0);
+// The same from the body's length and (unmasked) CRC, when the caller knows them already.
+void EncodeRecordHeader(char* out, RecordType type, uint64_t body_len, uint32_t body_crc,
+                        uint32_t frame_count, uint64_t first_seq, uint64_t frames_before);
 // Appends the record header for `body` and then `body` to dst.
 void AppendRecord(std::string* dst, RecordType type, std::string_view body,
                   uint32_t frame_count = 0, uint64_t first_seq = 0, uint64_t frames_before = 0);

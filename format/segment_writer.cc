@@ -1,5 +1,6 @@
 #include "format/segment_writer.h"
 
+#include "format/crc32c.h"
 #include "format/segment_format.h"
 
 namespace evtape::format {
@@ -29,7 +30,12 @@ SegmentWriter::SegmentWriter(FileSystem* fs, std::string path, std::unique_ptr<W
       file_(std::move(file)),
       options_(options),
       min_seq_(metadata.first_seq),
-      encoder_(options.zstd_level) {}
+      compressor_(options.zstd_level) {
+  if (options_.compression_threads > 0) {
+    pool_ = std::make_unique<CompressionPool>(options_.compression_threads, options_.zstd_level,
+                                              options_.background_priority);
+  }
+}
 
 SegmentWriter::~SegmentWriter() = default;
 
@@ -61,7 +67,7 @@ Status SegmentWriter::Add(const FrameView& f) {
   // push it over.
   if (!encoder_.empty() &&
       encoder_.raw_size() + f.RawSize() + 64 > kMaxChunkRawBytes) {
-    EVTAPE_RETURN_IF_ERROR(Flush());
+    EVTAPE_RETURN_IF_ERROR(CloseChunk());
   }
   if (stats_.frames == 0) stats_.first_time_ns = f.time_ns;
   stats_.frames++;
@@ -70,7 +76,7 @@ Status SegmentWriter::Add(const FrameView& f) {
   stats_.last_seq = f.seq;
   CountSubject(f.subject, f.RawSize());
   encoder_.Add(f);
-  if (encoder_.raw_size() >= options_.chunk_bytes) return Flush();
+  if (encoder_.raw_size() >= options_.chunk_bytes) return CloseChunk();
   return Status::Ok();
 }
 
@@ -87,19 +93,96 @@ void SegmentWriter::CountSubject(std::string_view subject, size_t raw) {
   it->second.raw_bytes += raw;
 }
 
+Status SegmentWriter::WriteChunk(const ClosedChunk& chunk, uint64_t frames_before,
+                                 std::string_view body, std::optional<uint32_t> body_crc) {
+  if (!status_.ok()) return status_;
+  const ChunkSummary& sum = chunk.summary;
+  EncodeRecordHeader(chunk_header_, RecordType::kChunk, body.size(),
+                     body_crc ? *body_crc : crc32c::Value(body.data(), body.size()),
+                     sum.frame_count, sum.first_seq, frames_before);
+  std::string_view header(chunk_header_, kRecordHeaderSize);
+  if (Status s = file_->AppendPair(header, body); !s.ok()) return Fail(std::move(s));
+  footer_.chunks.push_back(ChunkIndexEntry{stats_.file_bytes, kRecordHeaderSize + body.size(),
+                                           sum.raw_bytes, sum.first_seq, sum.frame_count,
+                                           sum.first_time_ns, sum.last_time_ns});
+  stats_.file_bytes += kRecordHeaderSize + body.size();
+  stats_.chunks++;
+  return Status::Ok();
+}
+
+Status SegmentWriter::CompressAndWrite() {
+  const uint64_t frames_before = stats_.frames - encoder_.summary().frame_count;
+  encoder_.Close(&closed_);
+  if (compressor_.Compress(closed_, &body_)) return WriteChunk(closed_, frames_before, body_);
+  return WriteStored(&closed_, frames_before);
+}
+
+Status SegmentWriter::WriteStored(ClosedChunk* chunk, uint64_t frames_before) {
+  stats_.chunks_stored++;
+  uint32_t crc = 0;
+  std::string_view body = StoredBody(chunk, &crc);
+  return WriteChunk(*chunk, frames_before, body, crc);
+}
+
+Status SegmentWriter::CloseChunk() {
+  if (!status_.ok()) return status_;
+  const uint64_t frames_before = stats_.frames - encoder_.summary().frame_count;
+  if (!pool_) return CompressAndWrite();
+  CompressionPool::JobPtr job = pool_->NewJob();
+  encoder_.Close(&job->chunk);
+  job->frames_before = frames_before;
+  pool_->Submit(std::move(job));
+  EVTAPE_RETURN_IF_ERROR(WriteFinishedJobs());
+  while (pool_->pending() > options_.max_pending_chunks) {
+    auto deadline = options_.store_when_behind ? CompressionPool::Clock::now()
+                                               : CompressionPool::Clock::time_point::max();
+    EVTAPE_RETURN_IF_ERROR(WriteJob(pool_->TakeFront(deadline), options_.store_when_behind));
+  }
+  return Status::Ok();
+}
+
+Status SegmentWriter::WriteJob(CompressionPool::JobPtr job, bool behind) {
+  Status s;
+  if (job->compressed) {
+    s = WriteChunk(job->chunk, job->frames_before, job->body);
+  } else {
+    if (!job->tried && behind) stats_.chunks_stored_behind++;
+    s = WriteStored(&job->chunk, job->frames_before);
+  }
+  pool_->Recycle(std::move(job));
+  return s;
+}
+
+Status SegmentWriter::WriteFinishedJobs() {
+  while (CompressionPool::JobPtr job = pool_->TakeFrontIfDone()) {
+    EVTAPE_RETURN_IF_ERROR(WriteJob(std::move(job), false));
+  }
+  return Status::Ok();
+}
+
+Status SegmentWriter::Poll() {
+  if (!status_.ok() || !pool_) return status_;
+  return WriteFinishedJobs();
+}
+
 Status SegmentWriter::Flush() {
   if (!status_.ok()) return status_;
-  if (encoder_.empty()) return Status::Ok();
-  ChunkSummary sum = encoder_.summary();
-  if (Status s = encoder_.Finish(&body_); !s.ok()) return Fail(std::move(s));
-  record_.clear();
-  AppendRecord(&record_, RecordType::kChunk, body_, sum.frame_count, sum.first_seq,
-               stats_.frames - sum.frame_count);
-  ChunkIndexEntry entry{stats_.file_bytes, record_.size(), sum.raw_bytes,   sum.first_seq,
-                        sum.frame_count,   sum.first_time_ns, sum.last_time_ns};
-  EVTAPE_RETURN_IF_ERROR(Write(record_));
-  footer_.chunks.push_back(entry);
-  stats_.chunks++;
+  if (!pool_) return encoder_.empty() ? Status::Ok() : CloseChunk();
+  if (!encoder_.empty()) {
+    if (options_.store_when_behind && pool_->pending() == 0) {
+      // The workers are idle: compressing this (usually small) chunk here costs less than a
+      // round trip through them, and the chunk is not stored uncompressed for want of time.
+      return CompressAndWrite();
+    }
+    EVTAPE_RETURN_IF_ERROR(CloseChunk());
+  }
+  const auto deadline =
+      options_.store_when_behind
+          ? CompressionPool::Clock::now() + std::chrono::nanoseconds(options_.flush_wait_ns)
+          : CompressionPool::Clock::time_point::max();
+  while (pool_->pending() > 0) {
+    EVTAPE_RETURN_IF_ERROR(WriteJob(pool_->TakeFront(deadline), options_.store_when_behind));
+  }
   return Status::Ok();
 }
 

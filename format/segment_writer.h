@@ -9,14 +9,18 @@
 //
 // Errors are sticky: after the first failure every call returns that same Status, and no
 // fsync is ever retried on the file. Byte-deterministic: the same metadata, options and calls
-// produce the same bytes. Not thread-safe: one thread owns a writer.
+// produce the same bytes, unless store_when_behind lets timing decide which chunks are stored
+// uncompressed. Not thread-safe: one thread owns a writer (compression workers, if any, are
+// internal).
 #pragma once
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "format/chunk.h"
+#include "format/chunk_pipeline.h"
 #include "format/file.h"
 #include "format/types.h"
 
@@ -30,6 +34,21 @@ struct WriterOptions {
   size_t chunk_bytes = 1u << 20;
   // Distinct subjects counted in the footer; more are summed as truncated.
   size_t max_tracked_subjects = 10000;
+
+  // Compression workers (threads). 0: chunks are compressed on the calling thread.
+  int compression_threads = 0;
+  // With workers: how many closed chunks may wait for compression (memory: about twice
+  // chunk_bytes each) before the writer deals with the oldest (see store_when_behind).
+  size_t max_pending_chunks = 8;
+  // With workers, for a live recorder that must not fall behind its stream: never wait for
+  // compression. When max_pending_chunks are waiting, the oldest is written uncompressed;
+  // Flush() waits at most flush_wait_ns for chunks being compressed, then writes them
+  // uncompressed. Counted in WriterStats::chunks_stored_behind. False: always wait.
+  bool store_when_behind = false;
+  int64_t flush_wait_ns = 20'000'000;
+  // With workers: run them at the lowest CPU priority (nice 19), so that compression only
+  // takes CPU that nothing else wants (with store_when_behind: never the stream's).
+  bool background_priority = false;
 };
 
 struct WriterStats {
@@ -37,6 +56,8 @@ struct WriterStats {
   uint64_t raw_bytes = 0;    // FrameView::RawSize summed
   uint64_t file_bytes = 0;   // bytes handed to the file so far
   uint64_t chunks = 0;
+  uint64_t chunks_stored = 0;         // written uncompressed (incompressible or behind)
+  uint64_t chunks_stored_behind = 0;  // ... because compression was behind (store_when_behind)
   uint64_t gaps = 0;
   int64_t first_time_ns = 0, last_time_ns = 0;
   uint64_t last_seq = 0;
@@ -59,15 +80,28 @@ class SegmentWriter {
   Status Add(const FrameView& frame);
   // Closes the open chunk and writes a gap record after it.
   Status AddGap(const Gap& gap);
-  // Compresses and writes the open chunk, if any.
+  // Closes the open chunk, if any, and writes every chunk closed so far (waiting for the
+  // compression workers as the options say).
   Status Flush();
+  // Writes the chunks the workers have finished, without waiting. For idle moments; a no-op
+  // without workers.
+  Status Poll();
   // Flush, then fdatasync.
   Status Sync();
   // Flush, footer (with `extra` statistics), trailer, sync, close, rename, sync directory.
   Status Seal(const nlohmann::json& extra = nlohmann::json::object());
 
+  // Test seam: pauses the compression workers (no-op without them).
+  void PauseCompressionForTesting(bool paused) {
+    if (pool_) pool_->PauseForTesting(paused);
+  }
+
   const WriterStats& stats() const { return stats_; }
-  size_t pending_raw_bytes() const { return encoder_.raw_size(); }
+  // Content added but not written yet (the open chunk and chunks waiting for compression):
+  // at most what the file grows by when they are written, plus chunk headers.
+  uint64_t unwritten_bytes() const {
+    return encoder_.raw_size() + (pool_ ? pool_->pending_bytes() : 0);
+  }
   const std::string& path() const { return path_; }
   const std::string& open_path() const { return open_path_; }
   const Status& status() const { return status_; }
@@ -78,6 +112,17 @@ class SegmentWriter {
                 const Metadata& metadata, const WriterOptions& options);
   Status Write(const std::string& bytes);
   Status Fail(Status s);
+  // Closes the open chunk and compresses and writes it on this thread.
+  Status CompressAndWrite();
+  // Closes the open chunk: compresses and writes it, or submits it to the workers.
+  Status CloseChunk();
+  // Writes one chunk record; `body` is compressed or stored (then with its known CRC).
+  Status WriteChunk(const ClosedChunk& chunk, uint64_t frames_before, std::string_view body,
+                    std::optional<uint32_t> body_crc = std::nullopt);
+  Status WriteStored(ClosedChunk* chunk, uint64_t frames_before);
+  // Writes a job taken back from the pool (compressed if a worker managed to).
+  Status WriteJob(CompressionPool::JobPtr job, bool behind);
+  Status WriteFinishedJobs();
   void CountSubject(std::string_view subject, size_t raw);
 
   FileSystem* fs_;
@@ -86,12 +131,16 @@ class SegmentWriter {
   WriterOptions options_;
   uint64_t min_seq_;
   ChunkEncoder encoder_;
+  ChunkCompressor compressor_;              // the calling thread's
+  std::unique_ptr<CompressionPool> pool_;   // null without workers
+  ClosedChunk closed_;                      // reused when compressing inline
   Status status_;
   bool sealed_ = false;
   WriterStats stats_;
   Footer footer_;
   std::map<std::string, SubjectStats, std::less<>> subjects_;
   std::string record_, body_;  // reused buffers
+  char chunk_header_[kRecordHeaderSize];
 };
 
 }  // namespace evtape::format
