@@ -57,6 +57,9 @@ Status Recorder::Validate() const {
   if (options_.zstd_level < -7 || options_.zstd_level > 19) {
     return Status::InvalidArgument("--zstd-level: must be between -7 and 19");
   }
+  if (options_.compression_threads < -1 || options_.compression_threads > 64) {
+    return Status::InvalidArgument("--compress-threads: must be between 0 and 64");
+  }
   return Status::Ok();
 }
 
@@ -79,12 +82,22 @@ void Recorder::HandleMessage(size_t index, natsMsg* raw) {
       return;
     }
   }
+  uint64_t n = 0;
+  if (options_.count > 0) {
+    n = arrived_.fetch_add(1, std::memory_order_relaxed) + 1;
+    if (n > options_.count) return;  // past the requested count: not part of the recording
+  }
   const char* data = natsMsg_GetData(raw);
   uint64_t bytes = static_cast<uint64_t>(natsMsg_GetDataLength(raw)) + kMessageOverhead;
   // nats.c 3.4 puts subject, reply, headers and payload in one block after the struct.
   if (data > subject) bytes += static_cast<uint64_t>(data - subject);
   last_receive_ns_.store(real_ns, std::memory_order_relaxed);
   queue_->PushMessage(std::move(msg), bytes, real_ns, mono_ns);
+  if (n > 0 && n == options_.count) {  // after the push: the queue closes once we signal
+    std::lock_guard<std::mutex> lock(mu_);
+    count_reached_ = true;
+    cv_.notify_all();
+  }
 }
 
 void Recorder::Log(const std::string& message) const {

@@ -32,7 +32,9 @@ struct RecorderOptions {
   std::vector<std::string> subjects{"wasmbus.evt.default.>"};  // NATS wildcards allowed
   std::string output_dir;  // required; created if missing
   int64_t duration_ns = 0;  // stop after this long; 0 = until stopped
-  uint64_t count = 0;       // stop after this many messages; 0 = no limit
+  // Stop after this many messages arrived (recorded, or lost to our queue and recorded as a
+  // gap, so an overloaded recorder still stops); later ones are not recorded. 0 = no limit.
+  uint64_t count = 0;
   uint64_t max_segment_bytes = 256ull << 20;
   int64_t max_segment_duration_ns = 3600'000'000'000;
   int64_t flush_interval_ns = 200'000'000;  // the most a kill -9 can lose
@@ -42,6 +44,10 @@ struct RecorderOptions {
   size_t queue_max_messages = 1'000'000;
   uint64_t queue_max_bytes = 512ull << 20;
   int zstd_level = 1;
+  // Compression threads at the lowest CPU priority; when they cannot keep up, chunks are
+  // stored uncompressed instead (counted). -1: half the cores, 1..4. 0: compress on the
+  // writer thread (which may then fall behind and drop, counted, at the queue bound).
+  int compression_threads = -1;
   int64_t drain_timeout_ms = 5000;  // for messages already received when stopping
   std::string tool = "evtape";      // metadata "tool", e.g. "evtape 0.1.0"
   // Progress messages for humans ("recording ... to DIR", outages); may be empty. Called from
@@ -60,6 +66,7 @@ struct RecorderSummary {
   Status status;  // a failure while recording (e.g. disk full); the data so far is kept
   std::string dir;
   uint64_t messages = 0, raw_bytes = 0, stored_bytes = 0, segments = 0, gaps = 0;
+  uint64_t chunks = 0, chunks_stored_behind = 0;  // the latter: compression was behind
   uint64_t dropped_by_queue = 0;    // exact
   uint64_t dropped_by_client = 0;   // nats.c slow consumer, exact
   uint64_t outages = 0;             // disconnect windows (each one gap)
@@ -131,6 +138,7 @@ class Recorder : private nats::ConnectionListener {
   std::atomic<bool> connected_{true};
   std::atomic<int64_t> last_receive_ns_{0};
   std::atomic<uint64_t> duplicates_{0};
+  std::atomic<uint64_t> arrived_{0};  // messages counted against options_.count
   std::atomic<bool> exact_headers_{true};
   uint64_t outages_ = 0, dropped_by_client_ = 0;
   Status writer_status_;  // set by the writer thread before writer_done_

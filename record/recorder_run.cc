@@ -35,6 +35,13 @@ uint64_t ChargedBytes(natsMsg* m) {
   return bytes;
 }
 
+// Half the cores, 1..4: compression runs at the lowest priority, so more threads only use
+// CPU that would otherwise idle.
+int DefaultCompressionThreads() {
+  const unsigned cores = std::thread::hardware_concurrency();
+  return static_cast<int>(std::clamp(cores / 2, 1u, 4u));
+}
+
 }  // namespace
 
 void Recorder::WriterLoop(SegmentSink* sink) {
@@ -49,12 +56,12 @@ void Recorder::WriterLoop(SegmentSink* sink) {
     uint64_t released_msgs = 0, released_bytes = 0;
     for (QueueItem& item : batch) {
       if (!item.msg) {
-        if (failure.ok() && !count_reached_) failure = sink->AddGap(item.gap);
+        if (failure.ok()) failure = sink->AddGap(item.gap);
         continue;
       }
       ++released_msgs;
       released_bytes += ChargedBytes(item.msg.get());
-      if (!failure.ok() || count_reached_) continue;  // freed with the batch
+      if (!failure.ok()) continue;  // freed with the batch
       natsMsg* m = item.msg.get();
       Result<nats::RawHeaderResult> hdr = nats::RawHeaders(m, &scratch);
       format::FrameView f;
@@ -78,14 +85,10 @@ void Recorder::WriterLoop(SegmentSink* sink) {
         s = sink->AddGap(g);
       }
       if (!s.ok()) failure = s;
-      if (options_.count > 0 && counters_.frames.load() >= options_.count) {
-        count_reached_ = true;
-        std::lock_guard<std::mutex> lock(mu_);
-        cv_.notify_all();
-      }
     }
     batch.clear();  // frees the messages
     queue_->Release(released_msgs, released_bytes);
+    if (failure.ok()) failure = sink->Poll();  // chunks the compression workers finished
     if (failure.ok() && Now(CLOCK_MONOTONIC) >= next_flush) {
       failure = sink->Tick();
       next_flush = Now(CLOCK_MONOTONIC) + options_.flush_interval_ns;
@@ -189,6 +192,9 @@ Result<RecorderSummary> Recorder::Run(const std::function<void(const LiveStats&)
   so.max_segment_duration_ns = options_.max_segment_duration_ns;
   so.fsync = options_.fsync;
   so.zstd_level = options_.zstd_level;
+  so.compression_threads = options_.compression_threads >= 0 ? options_.compression_threads
+                                                             : DefaultCompressionThreads();
+  so.flush_interval_ns = options_.flush_interval_ns;
   SegmentSink sink(fs_, so, &counters_);
   EVTAPE_RETURN_IF_ERROR(sink.Open());
   if (resume.restart_gap) EVTAPE_RETURN_IF_ERROR(sink.AddGap(*resume.restart_gap));
@@ -214,6 +220,8 @@ Result<RecorderSummary> Recorder::Run(const std::function<void(const LiveStats&)
   sum.raw_bytes = counters_.raw_bytes.load();
   sum.stored_bytes = counters_.stored_bytes.load();
   sum.segments = counters_.segments.load();
+  sum.chunks = counters_.chunks.load();
+  sum.chunks_stored_behind = counters_.chunks_stored_behind.load();
   sum.gaps = counters_.gaps.load();
   QueueStats qs = queue_->stats();
   sum.dropped_by_queue = qs.dropped;

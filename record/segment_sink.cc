@@ -27,6 +27,21 @@ SegmentSink::SegmentSink(FileSystem* fs, SinkOptions options, SinkCounters* coun
   // Small segment limits need small chunks, or a segment overshoots by a whole chunk.
   writer_options_.chunk_bytes = static_cast<size_t>(
       std::clamp<uint64_t>(options_.max_segment_bytes / 8, 16u << 10, 1u << 20));
+  writer_options_.compression_threads = std::max(0, options_.compression_threads);
+  writer_options_.store_when_behind = true;
+  writer_options_.background_priority = true;
+  // Enough to ride out a scheduling hiccup; beyond that, storing beats falling behind.
+  writer_options_.max_pending_chunks = 8;
+  writer_options_.flush_wait_ns = std::min<int64_t>(20'000'000, options_.flush_interval_ns / 4);
+}
+
+void SegmentSink::UpdateCounters() {
+  const format::WriterStats* w = writer_ ? &writer_->stats() : nullptr;
+  counters_->stored_bytes.store(sealed_stored_bytes_ + (w ? w->file_bytes : 0),
+                                std::memory_order_relaxed);
+  counters_->chunks.store(sealed_chunks_ + (w ? w->chunks : 0), std::memory_order_relaxed);
+  counters_->chunks_stored_behind.store(sealed_chunks_behind_ + (w ? w->chunks_stored_behind : 0),
+                                        std::memory_order_relaxed);
 }
 
 SegmentSink::~SegmentSink() = default;
@@ -65,8 +80,10 @@ Status SegmentSink::Seal() {
 #endif
   Status s = writer_->Seal(extra);
   sealed_stored_bytes_ += writer_->stats().file_bytes;
-  counters_->stored_bytes.store(sealed_stored_bytes_, std::memory_order_relaxed);
+  sealed_chunks_ += writer_->stats().chunks;
+  sealed_chunks_behind_ += writer_->stats().chunks_stored_behind;
   writer_.reset();
+  UpdateCounters();
   return s;
 }
 
@@ -94,9 +111,11 @@ Status SegmentSink::AddFrame(format::FrameView frame) {
 #endif
   counters_->frames.fetch_add(1, std::memory_order_relaxed);
   counters_->raw_bytes.fetch_add(frame.RawSize(), std::memory_order_relaxed);
-  counters_->stored_bytes.store(sealed_stored_bytes_ + writer_->stats().file_bytes,
-                                std::memory_order_relaxed);
-  if (writer_->stats().file_bytes >= options_.max_segment_bytes) status_ = Seal();
+  // Counting what is not written yet keeps the segment within the limit (by at most one
+  // frame), whatever compression does with it.
+  if (writer_->stats().file_bytes + writer_->unwritten_bytes() >= options_.max_segment_bytes) {
+    status_ = Seal();
+  }
   return status_;
 }
 
@@ -112,8 +131,7 @@ Status SegmentSink::AddGap(format::Gap gap) {
   if (status_.ok()) {
     counters_->gaps.fetch_add(1, std::memory_order_relaxed);
     if (gap.count) counters_->lost_in_gaps.fetch_add(*gap.count, std::memory_order_relaxed);
-    counters_->stored_bytes.store(sealed_stored_bytes_ + writer_->stats().file_bytes,
-                                  std::memory_order_relaxed);
+    UpdateCounters();
   }
   return status_;
 }
@@ -121,10 +139,14 @@ Status SegmentSink::AddGap(format::Gap gap) {
 Status SegmentSink::Tick() {
   if (!status_.ok() || !writer_) return status_;
   status_ = options_.fsync == FsyncPolicy::kInterval ? writer_->Sync() : writer_->Flush();
-  if (status_.ok()) {
-    counters_->stored_bytes.store(sealed_stored_bytes_ + writer_->stats().file_bytes,
-                                  std::memory_order_relaxed);
-  }
+  if (status_.ok()) UpdateCounters();
+  return status_;
+}
+
+Status SegmentSink::Poll() {
+  if (!status_.ok() || !writer_) return status_;
+  status_ = writer_->Poll();
+  if (status_.ok()) UpdateCounters();
   return status_;
 }
 

@@ -37,12 +37,20 @@ struct SinkOptions {
   int64_t max_segment_duration_ns = 3600'000'000'000;  // by receive time (monotonic)
   FsyncPolicy fsync = FsyncPolicy::kSegment;
   int zstd_level = 1;
+  // Compression workers at the lowest CPU priority; when they fall behind the stream, chunks
+  // are stored uncompressed (never dropped, never waited for). 0: compress on the writer
+  // thread (the writer then falls behind instead, and the hand-off queue bounds that).
+  int compression_threads = 1;
+  int64_t flush_interval_ns = 200'000'000;  // bounds how long a flush waits for the workers
 };
 
 // Totals over all segments this sink wrote; readable from other threads.
 struct SinkCounters {
   std::atomic<uint64_t> frames{0}, raw_bytes{0}, stored_bytes{0}, segments{0}, gaps{0};
   std::atomic<uint64_t> lost_in_gaps{0};  // sum of the known gap counts
+  // Chunks written (sealed segments plus the open one) and those stored uncompressed
+  // because compression was behind.
+  std::atomic<uint64_t> chunks{0}, chunks_stored_behind{0};
 };
 
 class SegmentSink {
@@ -59,6 +67,8 @@ class SegmentSink {
   Status AddGap(format::Gap gap);
   // The flush-interval tick: hands the open chunk to the OS (and syncs with kInterval).
   Status Tick();
+  // Writes chunks the compression workers have finished. Call when the queue is empty.
+  Status Poll();
   // Seals the open segment. The sink is finished afterwards.
   Status Close();
 
@@ -68,6 +78,7 @@ class SegmentSink {
  private:
   Status OpenSegment(int64_t mono_ns);
   Status Seal();
+  void UpdateCounters();
 
   FileSystem* fs_;
   SinkOptions options_;
@@ -78,6 +89,7 @@ class SegmentSink {
   uint64_t next_seq_;
   int64_t segment_start_mono_ = 0;
   uint64_t sealed_stored_bytes_ = 0;
+  uint64_t sealed_chunks_ = 0, sealed_chunks_behind_ = 0;
   Status status_;
 #ifdef EVTAPE_RECORD_HAS_FOOTER_STATS
   std::unique_ptr<FooterStats> footer_stats_;

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 #include <random>
+#include <thread>
 
 #ifndef EVTAPE_VERSION
 #define EVTAPE_VERSION "0.0.0"
@@ -216,8 +217,11 @@ Status OutputRecording::Open() {
   m.segment_index = next_index_;
   m.first_seq = last_seq_ + 1;
   std::string path = format::SegmentPath(dir_, next_index_++);
-  EVTAPE_ASSIGN_OR_RETURN(writer_,
-                          format::SegmentWriter::Create(fs, path, m, format::WriterOptions()));
+  // A compression worker overlaps zstd with reading and filtering; the writer waits for it,
+  // so the output bytes are the same as with inline compression.
+  format::WriterOptions wo;
+  wo.compression_threads = std::thread::hardware_concurrency() > 1 ? 1 : 0;
+  EVTAPE_ASSIGN_OR_RETURN(writer_, format::SegmentWriter::Create(fs, path, m, wo));
   created_files_.push_back(writer_->open_path());
   created_files_.push_back(path);
   stats_ = std::make_unique<FooterStats>();

@@ -67,7 +67,11 @@ po::options_description RecordOptions() {
       ("buffer", po::value<std::string>()->value_name("SIZE"),
        "memory for received, not yet written messages; beyond it messages are dropped and "
        "recorded as a gap (default 512MiB)")
-      ("zstd-level", po::value<std::string>()->value_name("N"), "compression level -7..19 (default 1)");
+      ("zstd-level", po::value<std::string>()->value_name("N"), "compression level -7..19 (default 1)")
+      ("compress-threads", po::value<std::string>()->value_name("N"),
+       "threads compressing at the lowest CPU priority; when they fall behind, chunks are "
+       "stored uncompressed instead of messages being dropped (default: half the cores, 1-4; "
+       "0 = compress on the writer thread)");
   d.add(nats::ConnectionOptionsDescription());
   return d;
 }
@@ -143,6 +147,14 @@ std::optional<std::string> ParseLimits(const po::variables_map& vm, record::Reco
     }
     o->zstd_level = static_cast<int>(n);
   }
+  if (const std::string* v = Get(vm, "compress-threads")) {
+    char* end = nullptr;
+    long n = std::strtol(v->c_str(), &end, 10);
+    if (v->empty() || *end != '\0' || n < 0 || n > 64) {
+      return "--compress-threads: not a number between 0 and 64: '" + *v + "'";
+    }
+    o->compression_threads = static_cast<int>(n);
+  }
   if (const std::string* v = Get(vm, "fsync")) {
     if (*v == "never") o->fsync = record::FsyncPolicy::kNever;
     else if (*v == "segment") o->fsync = record::FsyncPolicy::kSegment;
@@ -216,11 +228,19 @@ void PrintSummary(const record::RecorderSummary& s) {
   if (s.gaps > 0 || s.dropped_by_queue > 0 || s.dropped_by_client > 0) {
     std::fprintf(stderr,
                  "evtape record: gaps: %llu outage(s) (messages lost, count unknown), %llu dropped "
-                 "by the recorder's buffer, %llu dropped by the NATS client%s\n",
+                 "by the recorder's buffer (peak use %s), %llu dropped by the NATS client%s\n",
                  static_cast<unsigned long long>(s.outages),
                  static_cast<unsigned long long>(s.dropped_by_queue),
+                 FormatBytes(s.peak_queue_bytes).c_str(),
                  static_cast<unsigned long long>(s.dropped_by_client),
                  s.restart_gap ? ", restart after an unclean stop" : "");
+  }
+  if (s.chunks_stored_behind > 0) {
+    std::fprintf(stderr,
+                 "evtape record: %llu of %llu chunks stored uncompressed: compression could not "
+                 "keep up (nothing was lost; `evtape merge %s -o DIR` rewrites it compressed)\n",
+                 static_cast<unsigned long long>(s.chunks_stored_behind),
+                 static_cast<unsigned long long>(s.chunks), s.dir.c_str());
   }
   if (!s.exact_headers) {
     std::fprintf(stderr, "evtape record: warning: header blocks were rebuilt (unknown nats.c "

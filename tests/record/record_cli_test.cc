@@ -37,6 +37,8 @@ TEST_CASE("usage errors name the argument") {
   ExpectUsage({"--count", "-5", "-o", out}, "--count");
   ExpectUsage({"--fsync", "always", "-o", out}, "--fsync");
   ExpectUsage({"--zstd-level", "99", "-o", out}, "--zstd-level");
+  ExpectUsage({"--compress-threads", "-1", "-o", out}, "--compress-threads");
+  ExpectUsage({"--compress-threads", "two", "-o", out}, "--compress-threads");
   ExpectUsage({"--connect-timeout", "x", "-o", out}, "--connect-timeout");
   ExpectUsage({"--user", "a", "--token", "t", "-o", out}, "--token");
   ExpectUsage({"--tlscert", tmp / "nope.pem", "-o", out}, "--tlscert");
