@@ -127,7 +127,7 @@ Status SegmentWriter::WriteStored(ClosedChunk* chunk, uint64_t frames_before) {
 Status SegmentWriter::CloseChunk() {
   if (!status_.ok()) return status_;
   const uint64_t frames_before = stats_.frames - encoder_.summary().frame_count;
-  if (!pool_) return CompressAndWrite();
+  if (!pool_ || (compress_inline_ && pool_->pending() == 0)) return CompressAndWrite();
   CompressionPool::JobPtr job = pool_->NewJob();
   encoder_.Close(&job->chunk);
   job->frames_before = frames_before;

@@ -91,6 +91,11 @@ class SegmentWriter {
   // Flush, footer (with `extra` statistics), trailer, sync, close, rename, sync directory.
   Status Seal(const nlohmann::json& extra = nlohmann::json::object());
 
+  // A hint from a caller that knows it has time to spare (e.g. a recorder whose queue is
+  // nearly empty): while set, a chunk closed when no other chunk waits for the workers is
+  // compressed on the calling thread, at the caller's priority. Off by default.
+  void set_compress_inline(bool on) { compress_inline_ = on; }
+
   // Test seam: pauses the compression workers (no-op without them).
   void PauseCompressionForTesting(bool paused) {
     if (pool_) pool_->PauseForTesting(paused);
@@ -136,6 +141,7 @@ class SegmentWriter {
   ClosedChunk closed_;                      // reused when compressing inline
   Status status_;
   bool sealed_ = false;
+  bool compress_inline_ = false;
   WriterStats stats_;
   Footer footer_;
   std::map<std::string, SubjectStats, std::less<>> subjects_;

@@ -42,6 +42,10 @@ int DefaultCompressionThreads() {
   return static_cast<int>(std::clamp(cores / 2, 1u, 4u));
 }
 
+// Messages found queued at once below which the writer counts as keeping up (a few ms of a
+// fast stream).
+constexpr size_t kKeepingUpBatch = 2048;
+
 }  // namespace
 
 void Recorder::WriterLoop(SegmentSink* sink) {
@@ -53,6 +57,9 @@ void Recorder::WriterLoop(SegmentSink* sink) {
   while (more) {
     int64_t wait_ms = std::max<int64_t>(1, (next_flush - Now(CLOCK_MONOTONIC)) / 1'000'000);
     more = queue_->PopAll(&batch, wait_ms);
+    // A small batch means the writer keeps up: it may compress on its own thread. A large one
+    // leaves compression to the idle-priority workers (or to storing, if they lag too).
+    sink->SetKeepingUp(batch.size() < kKeepingUpBatch);
     uint64_t released_msgs = 0, released_bytes = 0;
     for (QueueItem& item : batch) {
       if (!item.msg) {

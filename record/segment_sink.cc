@@ -64,6 +64,7 @@ Status SegmentSink::OpenSegment(int64_t mono_ns) {
   md.created_ns = Now(CLOCK_REALTIME);
   std::string path = format::SegmentPath(options_.dir, next_index_);
   EVTAPE_ASSIGN_OR_RETURN(writer_, format::SegmentWriter::Create(fs_, path, md, writer_options_));
+  writer_->set_compress_inline(keeping_up_);
   ++next_index_;
   segment_start_mono_ = mono_ns;
   counters_->segments.fetch_add(1, std::memory_order_relaxed);
@@ -141,6 +142,11 @@ Status SegmentSink::Tick() {
   status_ = options_.fsync == FsyncPolicy::kInterval ? writer_->Sync() : writer_->Flush();
   if (status_.ok()) UpdateCounters();
   return status_;
+}
+
+void SegmentSink::SetKeepingUp(bool keeping_up) {
+  keeping_up_ = keeping_up;
+  if (writer_) writer_->set_compress_inline(keeping_up);
 }
 
 Status SegmentSink::Poll() {

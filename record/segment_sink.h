@@ -69,6 +69,9 @@ class SegmentSink {
   Status Tick();
   // Writes chunks the compression workers have finished. Call when the queue is empty.
   Status Poll();
+  // Whether the writer thread is keeping up (little queued): then it compresses chunks itself
+  // while the workers are idle, instead of leaving them to idle-priority workers.
+  void SetKeepingUp(bool keeping_up);
   // Seals the open segment. The sink is finished afterwards.
   Status Close();
 
@@ -90,6 +93,7 @@ class SegmentSink {
   int64_t segment_start_mono_ = 0;
   uint64_t sealed_stored_bytes_ = 0;
   uint64_t sealed_chunks_ = 0, sealed_chunks_behind_ = 0;
+  bool keeping_up_ = true;
   Status status_;
 #ifdef EVTAPE_RECORD_HAS_FOOTER_STATS
   std::unique_ptr<FooterStats> footer_stats_;
