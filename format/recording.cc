@@ -103,10 +103,12 @@ Result<std::unique_ptr<RecordingReader>> RecordingReader::Open(
   return std::unique_ptr<RecordingReader>(new RecordingReader(fs, std::move(segments), options));
 }
 
-Result<bool> RecordingReader::Next(Entry* entry) {
+// Reads from the current segment, moving on to the next one at its end.
+template <typename ReadFn>
+Result<bool> RecordingReader::Read(ReadFn read) {
   while (true) {
     if (reader_) {
-      EVTAPE_ASSIGN_OR_RETURN(bool more, reader_->Next(entry));
+      EVTAPE_ASSIGN_OR_RETURN(bool more, read(reader_.get()));
       if (more) return true;
       AddStats(&done_stats_, reader_->stats());
       reader_.reset();
@@ -115,6 +117,14 @@ Result<bool> RecordingReader::Next(Entry* entry) {
     EVTAPE_ASSIGN_OR_RETURN(reader_,
                             SegmentReader::Open(fs_, segments_[next_segment_++], options_));
   }
+}
+
+Result<bool> RecordingReader::Next(Entry* entry) {
+  return Read([entry](SegmentReader* r) { return r->Next(entry); });
+}
+
+Result<bool> RecordingReader::NextBatch(EntryBatch* batch) {
+  return Read([batch](SegmentReader* r) { return r->NextBatch(batch); });
 }
 
 ReadStats RecordingReader::stats() const {

@@ -28,13 +28,16 @@ Result<DirState> InspectDir(FileSystem* fs, const std::string& dir);
 Result<uint32_t> NextSegmentIndex(FileSystem* fs, const std::string& dir);
 
 // Reads the segments of one or more inputs in order, as one stream of entries. Issues of all
-// segments go to options.reporter. Not thread-safe; views valid until the next Next().
+// segments go to options.reporter. Not thread-safe; views valid until the next Next() (for
+// NextBatch: as long as the batch keeps its buffers).
 class RecordingReader {
  public:
   static Result<std::unique_ptr<RecordingReader>> Open(FileSystem* fs,
                                                        const std::vector<std::string>& inputs,
                                                        const ReaderOptions& options);
   Result<bool> Next(Entry* entry);
+  // SegmentReader::NextBatch across the segments: one gap or the rest of one chunk per call.
+  Result<bool> NextBatch(EntryBatch* batch);
   // The reader of the segment the last entry came from (null before the first Next()).
   const SegmentReader* current() const { return reader_.get(); }
   const std::vector<std::string>& segments() const { return segments_; }
@@ -44,6 +47,8 @@ class RecordingReader {
 
  private:
   RecordingReader(FileSystem* fs, std::vector<std::string> segments, const ReaderOptions& o);
+  template <typename ReadFn>
+  Result<bool> Read(ReadFn read);
   FileSystem* fs_;
   std::vector<std::string> segments_;
   ReaderOptions options_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 #include "format/records.h"
 
@@ -67,7 +68,7 @@ Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(FileSystem* fs, const
 
 SegmentReader::SegmentReader(std::unique_ptr<RandomAccessFile> file, uint64_t size,
                              const ReaderOptions& o)
-    : file_(std::move(file)), size_(size), options_(o) {}
+    : file_(std::move(file)), size_(size), options_(o), body_(std::make_unique<std::string>()) {}
 
 SegmentReader::~SegmentReader() = default;
 
@@ -108,6 +109,49 @@ Result<bool> SegmentReader::Next(Entry* entry) {
   }
 }
 
+void EntryBatch::Clear() {
+  entries.clear();
+  for (auto& b : buffers) spare.push_back(std::move(b));
+  buffers.clear();
+}
+
+std::unique_ptr<std::string> EntryBatch::TakeSpare() {
+  if (spare.empty()) return std::make_unique<std::string>();
+  std::unique_ptr<std::string> b = std::move(spare.back());
+  spare.pop_back();
+  return b;
+}
+
+Result<bool> SegmentReader::NextBatch(EntryBatch* batch) {
+  while (true) {
+    if (next_frame_ < frames_.size()) {
+      const size_t n = frames_.size() - next_frame_;
+      batch->entries.reserve(batch->entries.size() + n);
+      for (; next_frame_ < frames_.size(); ++next_frame_) {
+        Entry& e = batch->entries.emplace_back();
+        e.frame = frames_[next_frame_];
+        e.offset = chunk_offset_;
+      }
+      stats_.frames += n;
+      // The views outlive this reader's next read only if their buffer does: hand it over.
+      // Only that one buffer moves, so a batch holds one chunk's worth of memory.
+      if (frames_in_body_) {
+        batch->buffers.push_back(std::exchange(body_, batch->TakeSpare()));
+      } else {
+        batch->buffers.push_back(decoder_.SwapBuffer(batch->TakeSpare()));
+      }
+      return true;
+    }
+    if (done_) return false;
+    Entry gap;
+    EVTAPE_ASSIGN_OR_RETURN(bool produced, ReadRecord(&gap));
+    if (produced) {
+      batch->entries.push_back(std::move(gap));
+      return true;
+    }
+  }
+}
+
 // Reads one record at pos_. True when it produced a gap entry; frames are queued in frames_.
 Result<bool> SegmentReader::ReadRecord(Entry* entry) {
   if (pos_ >= size_) {
@@ -143,8 +187,8 @@ Result<bool> SegmentReader::ReadRecord(Entry* entry) {
     SettlePending(std::nullopt);
     return false;
   }
-  EVTAPE_RETURN_IF_ERROR(file_->Read(pos_ + kRecordHeaderSize, h.body_len, &body_));
-  if (body_.size() != h.body_len) return Status::IOError(path() + ": file shrank while reading");
+  EVTAPE_RETURN_IF_ERROR(file_->Read(pos_ + kRecordHeaderSize, h.body_len, body_.get()));
+  if (body_->size() != h.body_len) return Status::IOError(path() + ": file shrank while reading");
   uint64_t offset = pos_;
   pos_ += kRecordHeaderSize + h.body_len;
   bool produced = false;
@@ -167,10 +211,10 @@ Status SegmentReader::HandleBody(const RecordHeader& h, uint64_t offset, Entry* 
           Issue(ReadIssue::Kind::kCorruption, offset, 0, lost, "frames missing before chunk"));
     }
   }
-  bool crc_ok = BodyCrcMatches(h, body_);
+  bool crc_ok = BodyCrcMatches(h, *body_);
   switch (type) {
     case RecordType::kChunk: {
-      std::string why = crc_ok ? decoder_.Decode(h, body_, options_.max_chunk_raw_bytes, &frames_)
+      std::string why = crc_ok ? decoder_.Decode(h, *body_, options_.max_chunk_raw_bytes, &frames_)
                                : std::string("checksum mismatch");
       if (why.empty() && expected_seq_ && h.first_seq < *expected_seq_) {
         why = "sequence goes backwards";
@@ -180,18 +224,20 @@ Status SegmentReader::HandleBody(const RecordHeader& h, uint64_t offset, Entry* 
       if (!why.empty()) return Issue(ReadIssue::Kind::kCorruption, offset, bytes, h.frame_count, why);
       next_frame_ = 0;
       chunk_offset_ = offset;
+      // Stored chunks are parsed in place; zstd chunks in the decoder's buffer.
+      frames_in_body_ = static_cast<Codec>(static_cast<uint8_t>((*body_)[0])) == Codec::kNone;
       stats_.chunks++;
       expected_seq_ = frames_.back().seq + 1;
       return Status::Ok();
     }
     case RecordType::kMetadata: {
-      auto m = crc_ok ? DecodeMetadataBody(body_) : std::nullopt;
+      auto m = crc_ok ? DecodeMetadataBody(*body_) : std::nullopt;
       if (!m) return Issue(ReadIssue::Kind::kCorruption, offset, bytes, 0, "bad metadata record");
       if (!metadata_) metadata_ = std::move(*m);
       return Status::Ok();
     }
     case RecordType::kGap: {
-      auto g = crc_ok ? DecodeGapBody(body_) : std::nullopt;
+      auto g = crc_ok ? DecodeGapBody(*body_) : std::nullopt;
       if (!g) return Issue(ReadIssue::Kind::kCorruption, offset, bytes, 0, "bad gap record");
       entry->kind = Entry::Kind::kGap;
       entry->gap = std::move(*g);
@@ -211,7 +257,7 @@ Status SegmentReader::HandleBody(const RecordHeader& h, uint64_t offset, Entry* 
 }
 
 Status SegmentReader::HandleFooter(uint64_t offset) {
-  auto footer = DecodeFooterBody(body_);
+  auto footer = DecodeFooterBody(*body_);
   uint64_t bytes = pos_ - offset;
   if (!footer) return Issue(ReadIssue::Kind::kCorruption, offset, bytes, 0, "bad footer");
   SettlePending(footer->frames);

@@ -8,7 +8,8 @@
 // continues. A frame is only returned after its whole chunk verified, so damage never yields a
 // wrong frame. Sizes read from the file are checked against caps before any allocation.
 //
-// Not thread-safe. Views returned in Entry stay valid until the next call to Next().
+// Not thread-safe. Views returned by Next() stay valid until the next Next() or NextBatch();
+// views returned by NextBatch() as long as their EntryBatch keeps its buffers.
 #pragma once
 
 #include <memory>
@@ -70,6 +71,22 @@ struct ReadStats {
   bool sealed = false;  // a valid footer and trailer end the file
 };
 
+// Entries handed out in bulk by NextBatch(), together with the buffers their views point into,
+// so the views stay valid for as long as the batch keeps them, whatever the reader does next.
+// A batch is a plain value owned by one thread at a time; it may be handed to another thread
+// (read-ahead) with the usual synchronisation. The buffers are heap strings behind unique_ptr:
+// moving the pointer never moves the bytes, so views stay valid even into short strings.
+struct EntryBatch {
+  std::vector<Entry> entries;
+  std::vector<std::unique_ptr<std::string>> buffers;  // what entries' views point into
+  std::vector<std::unique_ptr<std::string>> spare;    // recycled buffers (capacity kept)
+
+  // Drops the entries and recycles the buffers: every view from this batch becomes invalid.
+  void Clear();
+  // A recycled buffer, or a new empty one.
+  std::unique_ptr<std::string> TakeSpare();
+};
+
 class SegmentReader {
  public:
   // Opens and checks the file header. Errors: NotFound/IOError, InvalidArgument (not an evtape
@@ -82,6 +99,13 @@ class SegmentReader {
   // The next frame or gap: true, or false at the end. Errors: IOError, and Corruption in
   // kStrict mode.
   Result<bool> Next(Entry* entry);
+  // Like Next(), but appends to batch->entries either one gap entry or every remaining frame
+  // of the current chunk at once, and moves the buffer those frames' views point into to
+  // batch->buffers (replacing it with batch->TakeSpare()). The views stay valid until the
+  // batch is cleared or destroyed, across later Next()/NextBatch() calls. Issues are reported
+  // and stats() counted exactly as by the Next() calls returning the same entries. May be
+  // mixed with Next(). Same errors as Next(); on an error or false nothing is appended.
+  Result<bool> NextBatch(EntryBatch* batch);
   // The segment's metadata once read (after the first Next()), if intact.
   const std::optional<Metadata>& metadata() const { return metadata_; }
   const std::optional<Footer>& footer() const { return footer_; }
@@ -115,7 +139,9 @@ class SegmentReader {
   std::vector<FrameView> frames_;
   size_t next_frame_ = 0;
   uint64_t chunk_offset_ = 0;
-  std::string header_buf_, body_;
+  bool frames_in_body_ = false;  // frames_ view body_ (stored chunk), not the decoder's buffer
+  std::string header_buf_;
+  std::unique_ptr<std::string> body_;  // never null; NextBatch may hand it to a batch
   ReadStats stats_;
 };
 

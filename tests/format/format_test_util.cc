@@ -82,4 +82,48 @@ ReadResult ReadAll(MemFileSystem* fs, const std::string& path, format::Recovery 
   return r;
 }
 
+namespace {
+
+// Stored chunks matter to readers: their frames view the read buffer, not the decoder's.
+format::Frame MixedFrame(FrameGen* gen, size_t i) {
+  format::Frame f = gen->Next(2);
+  if ((i / 20) % 3 == 2) {
+    f.payload = gen->Bytes(4500 + gen->Uniform(1000));
+  } else {
+    f.payload = std::string(100 + gen->Uniform(500), 'z');
+  }
+  return f;
+}
+
+}  // namespace
+
+void WriteMixedSegment(FileSystem* fs, const std::string& path, uint32_t index, FrameGen* gen,
+                       uint64_t first_seq, bool seal) {
+  auto meta = TestMetadata(first_seq);
+  meta.segment_index = index;
+  format::WriterOptions wo;
+  wo.chunk_bytes = 4096;
+  auto w = format::SegmentWriter::Create(fs, path, meta, wo);
+  REQUIRE(w.ok());
+  for (size_t i = 0; i < kMixedSegmentFrames; ++i) {
+    format::Frame f = MixedFrame(gen, i);
+    REQUIRE((*w)->Add(f.view()).ok());
+    if (i == 100) {
+      std::optional<uint64_t> count;
+      if (index != 2) count = 7 + index;
+      REQUIRE((*w)->AddGap({format::GapReason::kSlowConsumer, f.time_ns, f.time_ns + 1000, count,
+                            f.seq, "dropped " + std::to_string(index)})
+                  .ok());
+    }
+  }
+  REQUIRE((seal ? (*w)->Seal() : (*w)->Flush()).ok());
+}
+
+format::Footer FooterOf(FileSystem* fs, const std::string& path) {
+  auto f = format::ReadFooter(fs, path);
+  REQUIRE(f.ok());
+  REQUIRE(f->has_value());
+  return **f;
+}
+
 }  // namespace evtape::testing

@@ -47,4 +47,13 @@ void WriteSegment(MemFileSystem* fs, const std::string& path,
                   bool seal = true);
 ReadResult ReadAll(MemFileSystem* fs, const std::string& path, format::Recovery recovery);
 
+// A segment of kMixedSegmentFrames frames in 4 KiB chunks, with a gap after frame 100 (count
+// 7 + index, unknown for index 2): runs of small compressible frames (zstd chunks) and of
+// random frames larger than a chunk (stored uncompressed). Frames come from `gen`.
+inline constexpr size_t kMixedSegmentFrames = 240;
+void WriteMixedSegment(FileSystem* fs, const std::string& path, uint32_t index, FrameGen* gen,
+                       uint64_t first_seq, bool seal);
+// The footer of a sealed segment (REQUIREs one).
+format::Footer FooterOf(FileSystem* fs, const std::string& path);
+
 }  // namespace evtape::testing
