@@ -8,14 +8,16 @@
 // skipped and reported. Gap records are not returned as frames; they go to the sink.
 //
 // Not thread-safe. A FrameView returned by Next() stays valid until the next call to Next() or
-// Rewind() on the same MergedInput.
+// Rewind() on the same MergedInput. Each input is decoded up to 4 chunks ahead on its own
+// background thread (format::ReadAheadReader); the sink is still called on the caller's
+// thread, from inside Open(), Next() and Rewind().
 #pragma once
 
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "format/recording.h"
+#include "format/read_ahead.h"
 
 namespace evtape::replay {
 
