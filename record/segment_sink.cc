@@ -32,7 +32,9 @@ SegmentSink::SegmentSink(FileSystem* fs, SinkOptions options, SinkCounters* coun
   writer_options_.background_priority = true;
   // Enough to ride out a scheduling hiccup; beyond that, storing beats falling behind.
   writer_options_.max_pending_chunks = 8;
-  writer_options_.flush_wait_ns = std::min<int64_t>(20'000'000, options_.flush_interval_ns / 4);
+  // A flush waits this long at most for a chunk in flight: a worker that got CPU finishes a
+  // chunk in a few ms; one starved at idle priority would not finish anyway.
+  writer_options_.flush_wait_ns = std::min<int64_t>(5'000'000, options_.flush_interval_ns / 4);
 }
 
 void SegmentSink::UpdateCounters() {
