@@ -96,11 +96,17 @@ bool ReadAheadReader::FillSlot(Slot* slot) {
 // Releases the slot the caller has finished and waits for the next one. The producer always
 // produces again (or has ended the stream in the last slot taken), so this wait ends.
 void ReadAheadReader::TakeNextSlot() {
+  if (current_ != nullptr) {
+    {
+      std::lock_guard lock(mu_);
+      ++consumed_;
+    }
+    current_ = nullptr;
+    // Notified unlocked: a producer woken while we hold mu_ would only block on it again.
+    freed_cv_.notify_one();
+  }
   {
     std::unique_lock lock(mu_);
-    if (current_ != nullptr) ++consumed_;
-    current_ = nullptr;
-    freed_cv_.notify_one();
     filled_cv_.wait(lock, [this] { return produced_ > consumed_; });
     current_ = &ring_[consumed_ % ring_.size()];
   }
