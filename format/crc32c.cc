@@ -59,6 +59,25 @@ __attribute__((target("sse4.2"))) uint32_t ExtendSse42(uint32_t crc, const uint8
   while (n-- > 0) c32 = _mm_crc32_u8(c32, *p++);
   return c32;
 }
+// Three independent streams over consecutive thirds: crc32 has a latency of 3 cycles but a
+// throughput of one per cycle, so one stream runs at a third of the instruction's speed.
+__attribute__((target("sse4.2"))) void Extend3Sse42(uint64_t* c, const uint8_t* p, size_t len) {
+  uint64_t a = c[0], b = c[1], d = c[2];
+  const uint8_t* p1 = p + len;
+  const uint8_t* p2 = p + 2 * len;
+  for (size_t i = 0; i < len; i += 8) {
+    uint64_t v0, v1, v2;
+    std::memcpy(&v0, p + i, 8);
+    std::memcpy(&v1, p1 + i, 8);
+    std::memcpy(&v2, p2 + i, 8);
+    a = _mm_crc32_u64(a, v0);
+    b = _mm_crc32_u64(b, v1);
+    d = _mm_crc32_u64(d, v2);
+  }
+  c[0] = a;
+  c[1] = b;
+  c[2] = d;
+}
 bool HasSse42() {
   // Runs from a static initializer, possibly before libgcc initialised its CPU model.
   __builtin_cpu_init();
@@ -98,7 +117,20 @@ const ExtendFn kExtend = Choose();
 }  // namespace
 
 uint32_t Extend(uint32_t init, const void* data, size_t n) {
-  return ~kExtend(~init, static_cast<const uint8_t*>(data), n);
+  const auto* p = static_cast<const uint8_t*>(data);
+#if defined(__x86_64__)
+  // Large inputs (chunk contents): three streams joined with Combine (a few hundred ns).
+  if (n >= 3 * 4096 && kExtend == &ExtendSse42) {
+    const size_t len = (n / 3) & ~size_t{7};
+    uint64_t c[3] = {~init, ~0u, ~0u};
+    Extend3Sse42(c, p, len);
+    uint32_t crc = ~static_cast<uint32_t>(c[0]);
+    crc = Combine(crc, ~static_cast<uint32_t>(c[1]), len);
+    crc = Combine(crc, ~static_cast<uint32_t>(c[2]), len);
+    return ~kExtend(~crc, p + 3 * len, n - 3 * len);
+  }
+#endif
+  return ~kExtend(~init, p, n);
 }
 
 uint32_t Combine(uint32_t crc_a, uint32_t crc_b, uint64_t len_b) {

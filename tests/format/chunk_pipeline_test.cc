@@ -206,3 +206,17 @@ TEST_CASE("crc32c::Combine equals the CRC of the concatenation", "[format]") {
   }
   CHECK(crc32c::Combine(0, 0, 0) == 0);  // empty + empty
 }
+
+TEST_CASE("crc32c of large buffers (three interleaved streams) equals small steps", "[format]") {
+  FrameGen gen(18);
+  std::string data = gen.Bytes(300000);
+  for (size_t n : {12287u, 12288u, 12289u, 40000u, 299999u}) {
+    for (size_t offset : {0u, 1u, 5u}) {
+      uint32_t small = 0x12345678u;
+      for (size_t i = offset; i < n; i += 1000) {
+        small = crc32c::Extend(small, data.data() + i, std::min<size_t>(1000, n - i));
+      }
+      CHECK(crc32c::Extend(0x12345678u, data.data() + offset, n - offset) == small);
+    }
+  }
+}
