@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Recorder throughput: a bare nats.c async subscriber vs `evtape record` (compression on), each
-# against the same publisher and nats-server, in one run. Prints msgs/s of each, the ratio,
-# drops/gaps and the recorder's peak RSS. Usage: bash bench/record.sh [BUILD_DIR] [N]
+# against the same publisher and nats-server, in one run, ROUNDS (default 3) interleaved rounds.
+# Prints the median msgs/s of each, the ratio, losses, the recorder's peak RSS, the compression
+# ratio and how many chunks were stored uncompressed. Usage: bash bench/record.sh [BUILD_DIR] [N]
 set -euo pipefail
 BUILD=${1:-build}
 N=${2:-1000000}
@@ -24,37 +25,45 @@ wait_for() {  # file pattern
   echo "timeout waiting for '$2' in $1" >&2; return 1
 }
 
-printf '%-8s %-10s %12s %12s %7s %8s %10s %6s\n' size N bare_msg/s record_msg/s ratio drops peak_RSS zstd
+ROUNDS=${ROUNDS:-3}
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+echo "$ROUNDS interleaved rounds per size (bare, then recorder); medians"
+printf '%-8s %-10s %12s %12s %7s %10s %10s %6s %14s\n' size N bare_msg/s record_msg/s ratio lost peak_RSS zstd stored_behind
 for SIZE in ${SIZES:-300 1536}; do
-  "$BENCH" sub "$URL" "$SUBJ" "$N" > "$TMP/sub.out" &
-  BPID=$!
-  wait_for "$TMP/sub.out" ready
-  "$BENCH" pub "$URL" "$SUBJ" "$N" "$SIZE" > "$TMP/pub1.out"
-  wait $BPID
-  BARE=$(grep -o 'rate=[0-9]*' "$TMP/sub.out" | cut -d= -f2)
-  BDROPS=$(grep -o 'drops=[0-9]*' "$TMP/sub.out" | cut -d= -f2)
-  BMSGS=$(grep -o 'msgs=[0-9]*' "$TMP/sub.out" | cut -d= -f2)
+  : > "$TMP/bare"; : > "$TMP/rec"; : > "$TMP/lost"; : > "$TMP/rss"; : > "$TMP/z"; : > "$TMP/behind"
+  for _ in $(seq "$ROUNDS"); do
+    "$BENCH" sub "$URL" "$SUBJ" "$N" > "$TMP/sub.out" &
+    BPID=$!
+    wait_for "$TMP/sub.out" ready
+    "$BENCH" pub "$URL" "$SUBJ" "$N" "$SIZE" > "$TMP/pub1.out"
+    wait $BPID
+    grep -o 'rate=[0-9]*' "$TMP/sub.out" | cut -d= -f2 >> "$TMP/bare"
+    BMSGS=$(grep -o 'msgs=[0-9]*' "$TMP/sub.out" | cut -d= -f2)
+    [ "$BMSGS" = "$N" ] || echo "  bare subscriber received $BMSGS of $N" >&2
 
-  REC="$TMP/rec-$SIZE"
-  # shellcheck disable=SC2086  # RECORD_ARGS: extra recorder options, e.g. "--zstd-level 3"
-  /usr/bin/time -v "$EVTAPE" record -s "$URL" -o "$REC" --count "$N" ${RECORD_ARGS:-} 2> "$TMP/rec.err" &
-  RPID=$!
-  wait_for "$TMP/rec.err" "evtape record: recording"
-  "$BENCH" pub "$URL" "$SUBJ" "$N" "$SIZE" > "$TMP/pub2.out"
-  wait $RPID || true
-  "$BENCH" rate "$REC" > "$TMP/rate.out"
-  RATE=$(grep -o 'rate=[0-9]*' "$TMP/rate.out" | cut -d= -f2)
-  RMSGS=$(grep -o 'msgs=[0-9]*' "$TMP/rate.out" | cut -d= -f2)
-  LOST=$(grep -o 'lost=[0-9]*' "$TMP/rate.out" | cut -d= -f2)
-  GAPS=$(grep -o 'gaps=[0-9]*' "$TMP/rate.out" | cut -d= -f2)
-  ZRATIO=$(grep -o 'ratio=[0-9.]*' "$TMP/rate.out" | cut -d= -f2)
-  RSS=$(grep 'Maximum resident' "$TMP/rec.err" | grep -o '[0-9]*$')
+    REC="$TMP/rec-$SIZE"
+    # shellcheck disable=SC2086  # RECORD_ARGS: extra recorder options, e.g. "--zstd-level 3"
+    /usr/bin/time -v "$EVTAPE" record -s "$URL" -o "$REC" --count "$N" ${RECORD_ARGS:-} 2> "$TMP/rec.err" &
+    RPID=$!
+    wait_for "$TMP/rec.err" "evtape record: recording"
+    "$BENCH" pub "$URL" "$SUBJ" "$N" "$SIZE" > "$TMP/pub2.out"
+    wait $RPID || true
+    "$BENCH" rate "$REC" > "$TMP/rate.out"
+    grep -o 'rate=[0-9]*' "$TMP/rate.out" | cut -d= -f2 >> "$TMP/rec"
+    grep -o 'lost=[0-9]*' "$TMP/rate.out" | cut -d= -f2 >> "$TMP/lost"
+    grep -o 'ratio=[0-9.]*' "$TMP/rate.out" | cut -d= -f2 >> "$TMP/z"
+    echo $(( $(grep 'Maximum resident' "$TMP/rec.err" | grep -o '[0-9]*$') / 1024 )) >> "$TMP/rss"
+    (grep -o '[0-9]* of [0-9]* chunks stored' "$TMP/rec.err" || echo "0 of 0") | awk '{print $1 "/" $3}' >> "$TMP/behind"
+    grep 'evtape record: ' "$TMP/rec.err" | grep -v 'recording\|stored uncompressed' | sed 's/^/  /'
+    rm -rf "$REC"
+  done
+  BARE=$(median < "$TMP/bare"); RATE=$(median < "$TMP/rec")
   RATIO=$(awk -v a="$RATE" -v b="$BARE" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * a / b; else print "n/a" }')
-  printf '%-8s %-10s %12s %12s %7s %8s %10s %6s\n' "${SIZE}B" "$N" "$BARE" "$RATE" "$RATIO" \
-    "b$BDROPS/r$LOST" "$((RSS / 1024))MiB" "${ZRATIO}x"
-  [ "$BMSGS" = "$N" ] || echo "  bare subscriber received $BMSGS of $N" >&2
-  [ "$RMSGS" = "$N" ] || echo "  recorder captured $RMSGS of $N ($GAPS gaps)" >&2
-  grep 'evtape record: ' "$TMP/rec.err" | grep -v recording | sed 's/^/  /'
-  rm -rf "$REC"
+  printf '%-8s %-10s %12s %12s %7s %10s %10s %6s %14s\n' "${SIZE}B" "$N" "$BARE" "$RATE" "$RATIO" \
+    "$(sort -n "$TMP/lost" | tail -1)" "$(sort -n "$TMP/rss" | tail -1)MiB" "$(median < "$TMP/z")x" \
+    "$(tr '\n' ' ' < "$TMP/behind")"
+  echo "  rounds: bare $(tr '\n' ' ' < "$TMP/bare")/ record $(tr '\n' ' ' < "$TMP/rec")"
 done
-echo "recorder memory bound: --buffer (default 512MiB of queued messages) + one chunk being compressed"
+echo "lost: most messages lost in any round (0 = every message recorded); peak_RSS: largest of the rounds"
+echo "stored_behind: chunks stored uncompressed because the idle-priority compressors were starved, per round"
+echo "recorder memory bound: --buffer (default 512MiB of queued messages) + ~20MiB of chunks in flight"
