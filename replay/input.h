@@ -8,9 +8,10 @@
 // skipped and reported. Gap records are not returned as frames; they go to the sink.
 //
 // Not thread-safe. A FrameView returned by Next() stays valid until the next call to Next() or
-// Rewind() on the same MergedInput. Each input is decoded up to 4 chunks ahead on its own
-// background thread (format::ReadAheadReader); the sink is still called on the caller's
-// thread, from inside Open(), Next() and Rewind().
+// Rewind() on the same MergedInput. On machines with 4+ cores each input is decoded one chunk
+// ahead on its own background thread (format::ReadAheadReader), else on the caller's thread;
+// either way the sink is called on the caller's thread, from inside Open(), Next() and
+// Rewind().
 #pragma once
 
 #include <memory>
