@@ -134,19 +134,29 @@ Status SegmentWriter::CloseChunk() {
   pool_->Submit(std::move(job));
   EVTAPE_RETURN_IF_ERROR(WriteFinishedJobs());
   while (pool_->pending() > options_.max_pending_chunks) {
-    auto deadline = options_.store_when_behind ? CompressionPool::Clock::now()
-                                               : CompressionPool::Clock::time_point::max();
-    EVTAPE_RETURN_IF_ERROR(WriteJob(pool_->TakeFront(deadline), options_.store_when_behind));
+    const auto deadline =
+        Deadline(options_.backlog == WriterOptions::Backlog::kStore ? 0 : options_.flush_wait_ns);
+    EVTAPE_RETURN_IF_ERROR(WriteJob(pool_->TakeFront(deadline), options_.backlog));
   }
   return Status::Ok();
 }
 
-Status SegmentWriter::WriteJob(CompressionPool::JobPtr job, bool behind) {
+CompressionPool::Clock::time_point SegmentWriter::Deadline(int64_t wait_ns) const {
+  if (options_.backlog == WriterOptions::Backlog::kWait) {
+    return CompressionPool::Clock::time_point::max();
+  }
+  return CompressionPool::Clock::now() + std::chrono::nanoseconds(wait_ns);
+}
+
+Status SegmentWriter::WriteJob(CompressionPool::JobPtr job, WriterOptions::Backlog backlog) {
   Status s;
   if (job->compressed) {
     s = WriteChunk(job->chunk, job->frames_before, job->body);
+  } else if (!job->tried && backlog == WriterOptions::Backlog::kCompress &&
+             compressor_.Compress(job->chunk, &body_)) {
+    s = WriteChunk(job->chunk, job->frames_before, body_);  // the workers got no CPU
   } else {
-    if (!job->tried && behind) stats_.chunks_stored_behind++;
+    if (!job->tried && backlog == WriterOptions::Backlog::kStore) stats_.chunks_stored_behind++;
     s = WriteStored(&job->chunk, job->frames_before);
   }
   pool_->Recycle(std::move(job));
@@ -155,7 +165,7 @@ Status SegmentWriter::WriteJob(CompressionPool::JobPtr job, bool behind) {
 
 Status SegmentWriter::WriteFinishedJobs() {
   while (CompressionPool::JobPtr job = pool_->TakeFrontIfDone()) {
-    EVTAPE_RETURN_IF_ERROR(WriteJob(std::move(job), false));
+    EVTAPE_RETURN_IF_ERROR(WriteJob(std::move(job), WriterOptions::Backlog::kWait));
   }
   return Status::Ok();
 }
@@ -169,19 +179,16 @@ Status SegmentWriter::Flush() {
   if (!status_.ok()) return status_;
   if (!pool_) return encoder_.empty() ? Status::Ok() : CloseChunk();
   if (!encoder_.empty()) {
-    if (options_.store_when_behind && pool_->pending() == 0) {
+    if (options_.backlog != WriterOptions::Backlog::kWait && pool_->pending() == 0) {
       // The workers are idle: compressing this (usually small) chunk here costs less than a
       // round trip through them, and the chunk is not stored uncompressed for want of time.
       return CompressAndWrite();
     }
     EVTAPE_RETURN_IF_ERROR(CloseChunk());
   }
-  const auto deadline =
-      options_.store_when_behind
-          ? CompressionPool::Clock::now() + std::chrono::nanoseconds(options_.flush_wait_ns)
-          : CompressionPool::Clock::time_point::max();
+  const auto deadline = Deadline(options_.flush_wait_ns);
   while (pool_->pending() > 0) {
-    EVTAPE_RETURN_IF_ERROR(WriteJob(pool_->TakeFront(deadline), options_.store_when_behind));
+    EVTAPE_RETURN_IF_ERROR(WriteJob(pool_->TakeFront(deadline), options_.backlog));
   }
   return Status::Ok();
 }

@@ -9,7 +9,7 @@
 //
 // Errors are sticky: after the first failure every call returns that same Status, and no
 // fsync is ever retried on the file. Byte-deterministic: the same metadata, options and calls
-// produce the same bytes, unless store_when_behind lets timing decide which chunks are stored
+// produce the same bytes, unless Backlog::kStore lets timing decide which chunks are stored
 // uncompressed. Not thread-safe: one thread owns a writer (compression workers, if any, are
 // internal).
 #pragma once
@@ -38,16 +38,19 @@ struct WriterOptions {
   // Compression workers (threads). 0: chunks are compressed on the calling thread.
   int compression_threads = 0;
   // With workers: how many closed chunks may wait for compression (memory: about twice
-  // chunk_bytes each) before the writer deals with the oldest (see store_when_behind).
+  // chunk_bytes each) before the writer deals with the oldest, as `backlog` says.
   size_t max_pending_chunks = 8;
-  // With workers, for a live recorder that must not fall behind its stream: never wait for
-  // compression. When max_pending_chunks are waiting, the oldest is written uncompressed;
-  // Flush() waits at most flush_wait_ns for chunks being compressed, then writes them
-  // uncompressed. Counted in WriterStats::chunks_stored_behind. False: always wait.
-  bool store_when_behind = false;
+  enum class Backlog {
+    kWait,      // wait for the workers: byte-deterministic (offline verbs)
+    kCompress,  // wait at most flush_wait_ns, then compress it on the calling thread
+    // A live recorder about to fall behind its stream: do not wait (at a flush, at most
+    // flush_wait_ns); write it uncompressed, counted in WriterStats::chunks_stored_behind.
+    kStore,
+  };
+  Backlog backlog = Backlog::kWait;
   int64_t flush_wait_ns = 20'000'000;
   // With workers: run them at the lowest CPU priority (nice 19), so that compression only
-  // takes CPU that nothing else wants (with store_when_behind: never the stream's).
+  // takes CPU that nothing else wants.
   bool background_priority = false;
 };
 
@@ -57,7 +60,7 @@ struct WriterStats {
   uint64_t file_bytes = 0;   // bytes handed to the file so far
   uint64_t chunks = 0;
   uint64_t chunks_stored = 0;         // written uncompressed (incompressible or behind)
-  uint64_t chunks_stored_behind = 0;  // ... because compression was behind (store_when_behind)
+  uint64_t chunks_stored_behind = 0;  // ... because compression was behind (kStore)
   uint64_t gaps = 0;
   int64_t first_time_ns = 0, last_time_ns = 0;
   uint64_t last_seq = 0;
@@ -95,6 +98,9 @@ class SegmentWriter {
   // nearly empty): while set, a chunk closed when no other chunk waits for the workers is
   // compressed on the calling thread, at the caller's priority. Off by default.
   void set_compress_inline(bool on) { compress_inline_ = on; }
+  // Changes WriterOptions::backlog from now on (e.g. kStore while the caller's own queue is
+  // filling up, kCompress once it has drained).
+  void set_backlog(WriterOptions::Backlog backlog) { options_.backlog = backlog; }
 
   // Test seam: pauses the compression workers (no-op without them).
   void PauseCompressionForTesting(bool paused) {
@@ -125,8 +131,11 @@ class SegmentWriter {
   Status WriteChunk(const ClosedChunk& chunk, uint64_t frames_before, std::string_view body,
                     std::optional<uint32_t> body_crc = std::nullopt);
   Status WriteStored(ClosedChunk* chunk, uint64_t frames_before);
-  // Writes a job taken back from the pool (compressed if a worker managed to).
-  Status WriteJob(CompressionPool::JobPtr job, bool behind);
+  // Writes a job taken back from the pool: compressed if a worker managed to, else as
+  // `backlog` says (compressed here, or stored).
+  Status WriteJob(CompressionPool::JobPtr job, WriterOptions::Backlog backlog);
+  // When the writer may take back a chunk a worker has not finished.
+  CompressionPool::Clock::time_point Deadline(int64_t wait_ns) const;
   Status WriteFinishedJobs();
   void CountSubject(std::string_view subject, size_t raw);
 

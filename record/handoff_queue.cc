@@ -92,4 +92,10 @@ QueueStats HandoffQueue::stats() const {
   return stats_;
 }
 
+double HandoffQueue::fill() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return std::max(static_cast<double>(held_messages_) / static_cast<double>(max_messages_),
+                  static_cast<double>(held_bytes_) / static_cast<double>(max_bytes_));
+}
+
 }  // namespace evtape::record

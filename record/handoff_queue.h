@@ -55,6 +55,8 @@ class HandoffQueue {
   void Release(uint64_t messages, uint64_t bytes);
 
   QueueStats stats() const;
+  // Fill level against the tighter of the two bounds, 0..1 (queued plus being processed).
+  double fill() const;
 
   // A waiting consumer is woken when this many items are queued, else after kPollMs.
   static constexpr size_t kWakeBatch = 256;

@@ -45,6 +45,9 @@ int DefaultCompressionThreads() {
 // Messages found queued at once below which the writer counts as keeping up (a few ms of a
 // fast stream).
 constexpr size_t kKeepingUpBatch = 2048;
+// Buffer fill levels that switch storing-when-behind on and off, and how long it stays on.
+constexpr double kPressureOn = 1.0 / 16, kPressureOff = 1.0 / 64;
+constexpr int64_t kPressureHoldNs = 2'000'000'000;
 
 }  // namespace
 
@@ -53,6 +56,8 @@ void Recorder::WriterLoop(SegmentSink* sink) {
   std::string scratch;
   Status failure;
   int64_t next_flush = Now(CLOCK_MONOTONIC) + options_.flush_interval_ns;
+  int64_t pressure_until = 0;
+  bool pressure = false;
   bool more = true;
   while (more) {
     int64_t wait_ms = std::max<int64_t>(1, (next_flush - Now(CLOCK_MONOTONIC)) / 1'000'000);
@@ -60,6 +65,15 @@ void Recorder::WriterLoop(SegmentSink* sink) {
     // A small batch means the writer keeps up: it may compress on its own thread. A large one
     // leaves compression to the idle-priority workers (or to storing, if they lag too).
     sink->SetKeepingUp(batch.size() < kKeepingUpBatch);
+    // Storing chunks uncompressed is the last resort before dropping: from 1/16 of the buffer
+    // on, until it is nearly empty again and has stayed calm for 2 s (a long burst is
+    // stored rather than half-compressed at the stream's expense; a short one is compressed).
+    const double fill = queue_->fill();
+    const int64_t now = Now(CLOCK_MONOTONIC);
+    if (fill > kPressureOn) pressure_until = now + kPressureHoldNs;
+    if (fill > kPressureOn) pressure = true;
+    if (pressure && fill < kPressureOff && now >= pressure_until) pressure = false;
+    sink->SetUnderPressure(pressure);
     uint64_t released_msgs = 0, released_bytes = 0;
     for (QueueItem& item : batch) {
       if (!item.msg) {

@@ -28,7 +28,7 @@ SegmentSink::SegmentSink(FileSystem* fs, SinkOptions options, SinkCounters* coun
   writer_options_.chunk_bytes = static_cast<size_t>(
       std::clamp<uint64_t>(options_.max_segment_bytes / 8, 16u << 10, 1u << 20));
   writer_options_.compression_threads = std::max(0, options_.compression_threads);
-  writer_options_.store_when_behind = true;
+  writer_options_.backlog = format::WriterOptions::Backlog::kCompress;
   writer_options_.background_priority = true;
   // Enough to ride out a scheduling hiccup; beyond that, storing beats falling behind.
   writer_options_.max_pending_chunks = 8;
@@ -67,6 +67,7 @@ Status SegmentSink::OpenSegment(int64_t mono_ns) {
   std::string path = format::SegmentPath(options_.dir, next_index_);
   EVTAPE_ASSIGN_OR_RETURN(writer_, format::SegmentWriter::Create(fs_, path, md, writer_options_));
   writer_->set_compress_inline(keeping_up_);
+  SetUnderPressure(under_pressure_);
   ++next_index_;
   segment_start_mono_ = mono_ns;
   counters_->segments.fetch_add(1, std::memory_order_relaxed);
@@ -149,6 +150,14 @@ Status SegmentSink::Tick() {
 void SegmentSink::SetKeepingUp(bool keeping_up) {
   keeping_up_ = keeping_up;
   if (writer_) writer_->set_compress_inline(keeping_up);
+}
+
+void SegmentSink::SetUnderPressure(bool under_pressure) {
+  under_pressure_ = under_pressure;
+  if (writer_) {
+    writer_->set_backlog(under_pressure ? format::WriterOptions::Backlog::kStore
+                                        : format::WriterOptions::Backlog::kCompress);
+  }
 }
 
 Status SegmentSink::Poll() {

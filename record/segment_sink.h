@@ -72,6 +72,10 @@ class SegmentSink {
   // Whether the writer thread is keeping up (little queued): then it compresses chunks itself
   // while the workers are idle, instead of leaving them to idle-priority workers.
   void SetKeepingUp(bool keeping_up);
+  // Whether the recorder is in danger of dropping (its queue filling up): then chunks the
+  // workers have not compressed in time are stored uncompressed, else the writer compresses
+  // them itself.
+  void SetUnderPressure(bool under_pressure);
   // Seals the open segment. The sink is finished afterwards.
   Status Close();
 
@@ -94,6 +98,7 @@ class SegmentSink {
   uint64_t sealed_stored_bytes_ = 0;
   uint64_t sealed_chunks_ = 0, sealed_chunks_behind_ = 0;
   bool keeping_up_ = true;
+  bool under_pressure_ = false;
   Status status_;
 #ifdef EVTAPE_RECORD_HAS_FOOTER_STATS
   std::unique_ptr<FooterStats> footer_stats_;

@@ -1,5 +1,5 @@
 // Compression workers in the segment writer: waiting workers give the same bytes as inline
-// compression; store_when_behind never loses or reorders a frame, and its count of chunks
+// compression; Backlog::kStore never loses or reorders a frame, and its count of chunks
 // stored uncompressed matches the file exactly; failures stay sticky; teardown with chunks in
 // flight is clean.
 #include <catch2/catch.hpp>
@@ -80,12 +80,12 @@ TEST_CASE("compression workers that are waited for write the same bytes as inlin
   }
 }
 
-TEST_CASE("store_when_behind keeps every frame and counts stored chunks exactly", "[format]") {
+TEST_CASE("Backlog::kStore keeps every frame and counts stored chunks exactly", "[format]") {
   auto frames = Frames(12, 4000);
   format::WriterOptions opts;
   opts.chunk_bytes = 8 << 10;
   opts.compression_threads = 1;
-  opts.store_when_behind = true;
+  opts.backlog = format::WriterOptions::Backlog::kStore;
   opts.max_pending_chunks = 2;
   opts.flush_wait_ns = 1'000'000;
   MemFileSystem fs;
@@ -111,7 +111,7 @@ TEST_CASE("a flush with idle workers compresses the open chunk rather than stori
   auto frames = Frames(13, 40);
   format::WriterOptions opts;
   opts.compression_threads = 2;
-  opts.store_when_behind = true;
+  opts.backlog = format::WriterOptions::Backlog::kStore;
   MemFileSystem fs;
   auto w = format::SegmentWriter::Create(&fs, "f.seg", TestMetadata(), opts);
   REQUIRE(w.ok());
@@ -158,7 +158,8 @@ TEST_CASE("a write failure with chunks in flight is sticky and teardown is clean
     opts.chunk_bytes = 4 << 10;
     opts.compression_threads = 2;
     opts.max_pending_chunks = 4;
-    opts.store_when_behind = nth == 5;
+    opts.backlog = nth == 5 ? format::WriterOptions::Backlog::kStore
+                            : format::WriterOptions::Backlog::kWait;
     auto w = format::SegmentWriter::Create(&fs, "e.seg", TestMetadata(), opts);
     if (!w.ok()) continue;  // the header append itself failed
     Status first;
@@ -219,4 +220,27 @@ TEST_CASE("crc32c of large buffers (three interleaved streams) equals small step
       CHECK(crc32c::Extend(0x12345678u, data.data() + offset, n - offset) == small);
     }
   }
+}
+
+TEST_CASE("Backlog::kCompress compresses on the calling thread when the workers get no CPU",
+          "[format]") {
+  auto frames = Frames(19, 3000);
+  format::WriterOptions opts;
+  opts.chunk_bytes = 8 << 10;
+  opts.compression_threads = 1;
+  opts.backlog = format::WriterOptions::Backlog::kCompress;
+  opts.max_pending_chunks = 2;
+  opts.flush_wait_ns = 1'000'000;
+  MemFileSystem fs;
+  // Workers paused for every other run of 400 frames: the writer compresses those itself.
+  format::WriterStats st = Write(&fs, "c.seg", frames, opts, 400);
+  CHECK(st.chunks_stored_behind == 0);
+  std::vector<uint8_t> codecs = ChunkCodecs(&fs, "c.seg");
+  CHECK(static_cast<uint64_t>(std::count(codecs.begin(), codecs.end(), 0)) == st.chunks_stored);
+  // Whoever compressed each chunk, the bytes are those of a writer without workers.
+  format::WriterOptions inline_opts;
+  inline_opts.chunk_bytes = opts.chunk_bytes;
+  MemFileSystem ref;
+  Write(&ref, "c.seg", frames, inline_opts);
+  CHECK(fs.files.at("c.seg") == ref.files.at("c.seg"));
 }
