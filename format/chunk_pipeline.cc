@@ -119,6 +119,13 @@ CompressionPool::JobPtr CompressionPool::TakeFront(Clock::time_point deadline) {
   return job;
 }
 
+void CompressionPool::DiscardPending() {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (JobPtr& job : order_) job->state = Job::State::kTaken;  // workers skip or drop them
+  order_.clear();
+  order_bytes_ = 0;
+}
+
 void CompressionPool::Recycle(JobPtr job) {
   std::lock_guard<std::mutex> lock(mu_);
   // Bounded: more free jobs than workers plus a few would only hold memory.

@@ -60,6 +60,8 @@ class CompressionPool {
   // `deadline`, whichever comes first. After the deadline it comes back with tried == false:
   // the caller stores it uncompressed. Use Clock::time_point::max() to always wait.
   JobPtr TakeFront(Clock::time_point deadline);
+  // Takes back every pending job without writing it (a writer that ends unflushed).
+  void DiscardPending();
   // Returns a job taken back (and written) for reuse.
   void Recycle(JobPtr job);
   // Test seam: while paused, workers start no new job (as if the CPU were busy elsewhere).

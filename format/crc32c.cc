@@ -86,7 +86,7 @@ bool HasSse42() {
 #endif
 
 // Polynomials mod P in the reflected representation (bit 31 is x^0): a * b mod P.
-uint32_t MultModP(uint32_t a, uint32_t b) {
+constexpr uint32_t MultModP(uint32_t a, uint32_t b) {
   uint32_t product = 0;
   for (uint32_t m = 1u << 31; m != 0; m >>= 1) {
     if ((a & m) != 0) product ^= b;
@@ -98,12 +98,12 @@ uint32_t MultModP(uint32_t a, uint32_t b) {
 // kPow2[k] = x^(2^k) mod P.
 struct Pow2Table {
   std::array<uint32_t, 64> v{};
-  Pow2Table() {
+  constexpr Pow2Table() {
     v[0] = 1u << 30;  // x^1
     for (size_t k = 1; k < v.size(); ++k) v[k] = MultModP(v[k - 1], v[k - 1]);
   }
 };
-const Pow2Table kPow2;
+constexpr Pow2Table kPow2;  // compile time: usable from any static initializer
 
 using ExtendFn = uint32_t (*)(uint32_t, const uint8_t*, size_t);
 ExtendFn Choose() {

@@ -31,13 +31,19 @@ SegmentWriter::SegmentWriter(FileSystem* fs, std::string path, std::unique_ptr<W
       options_(options),
       min_seq_(metadata.first_seq),
       compressor_(options.zstd_level) {
-  if (options_.compression_threads > 0) {
-    pool_ = std::make_unique<CompressionPool>(options_.compression_threads, options_.zstd_level,
+  if (options_.shared_pool != nullptr) {
+    pool_ = options_.shared_pool;
+  } else if (options_.compression_threads > 0) {
+    own_pool_ = std::make_unique<CompressionPool>(options_.compression_threads, options_.zstd_level,
                                               options_.background_priority);
+    pool_ = own_pool_.get();
   }
 }
 
-SegmentWriter::~SegmentWriter() = default;
+SegmentWriter::~SegmentWriter() {
+  // Chunks never written (no Flush/Seal, or a failure) must not reach the next writer.
+  if (own_pool_ == nullptr && pool_ != nullptr) pool_->DiscardPending();
+}
 
 Status SegmentWriter::Fail(Status s) {
   if (status_.ok()) status_ = std::move(s);
@@ -118,10 +124,11 @@ Status SegmentWriter::CompressAndWrite() {
 }
 
 Status SegmentWriter::WriteStored(ClosedChunk* chunk, uint64_t frames_before) {
-  stats_.chunks_stored++;
   uint32_t crc = 0;
   std::string_view body = StoredBody(chunk, &crc);
-  return WriteChunk(*chunk, frames_before, body, crc);
+  EVTAPE_RETURN_IF_ERROR(WriteChunk(*chunk, frames_before, body, crc));
+  stats_.chunks_stored++;
+  return Status::Ok();
 }
 
 Status SegmentWriter::CloseChunk() {
@@ -156,8 +163,10 @@ Status SegmentWriter::WriteJob(CompressionPool::JobPtr job, WriterOptions::Backl
              compressor_.Compress(job->chunk, &body_)) {
     s = WriteChunk(job->chunk, job->frames_before, body_);  // the workers got no CPU
   } else {
-    if (!job->tried && backlog == WriterOptions::Backlog::kStore) stats_.chunks_stored_behind++;
     s = WriteStored(&job->chunk, job->frames_before);
+    if (s.ok() && !job->tried && backlog == WriterOptions::Backlog::kStore) {
+      stats_.chunks_stored_behind++;
+    }
   }
   pool_->Recycle(std::move(job));
   return s;

@@ -49,6 +49,11 @@ struct WriterOptions {
   };
   Backlog backlog = Backlog::kWait;
   int64_t flush_wait_ns = 20'000'000;
+  // Workers shared by successive writers (e.g. a recorder's segments), so that a new segment
+  // never waits for a worker of the previous one to finish. Not owned; must outlive the
+  // writer and be used by one writer at a time. When set, compression_threads and
+  // background_priority are ignored (the pool has its own, and its own zstd level).
+  CompressionPool* shared_pool = nullptr;
   // With workers: run them at the lowest CPU priority (nice 19), so that compression only
   // takes CPU that nothing else wants.
   bool background_priority = false;
@@ -146,7 +151,8 @@ class SegmentWriter {
   uint64_t min_seq_;
   ChunkEncoder encoder_;
   ChunkCompressor compressor_;              // the calling thread's
-  std::unique_ptr<CompressionPool> pool_;   // null without workers
+  std::unique_ptr<CompressionPool> own_pool_;  // when the writer starts its own workers
+  CompressionPool* pool_ = nullptr;            // own_pool_, options.shared_pool or null
   ClosedChunk closed_;                      // reused when compressing inline
   Status status_;
   bool sealed_ = false;

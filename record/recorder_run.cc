@@ -70,8 +70,10 @@ void Recorder::WriterLoop(SegmentSink* sink) {
     // stored rather than half-compressed at the stream's expense; a short one is compressed).
     const double fill = queue_->fill();
     const int64_t now = Now(CLOCK_MONOTONIC);
-    if (fill > kPressureOn) pressure_until = now + kPressureHoldNs;
-    if (fill > kPressureOn) pressure = true;
+    if (fill > kPressureOn) {
+      pressure = true;
+      pressure_until = now + kPressureHoldNs;
+    }
     if (pressure && fill < kPressureOff && now >= pressure_until) pressure = false;
     sink->SetUnderPressure(pressure);
     uint64_t released_msgs = 0, released_bytes = 0;

@@ -27,9 +27,14 @@ SegmentSink::SegmentSink(FileSystem* fs, SinkOptions options, SinkCounters* coun
   // Small segment limits need small chunks, or a segment overshoots by a whole chunk.
   writer_options_.chunk_bytes = static_cast<size_t>(
       std::clamp<uint64_t>(options_.max_segment_bytes / 8, 16u << 10, 1u << 20));
-  writer_options_.compression_threads = std::max(0, options_.compression_threads);
+  if (options_.compression_threads > 0) {
+    // One pool for the whole recording: a segment switch never joins (waits for) a worker
+    // still compressing, at idle priority, a chunk the previous segment stored instead.
+    pool_ = std::make_unique<format::CompressionPool>(options_.compression_threads,
+                                                      options_.zstd_level, true);
+    writer_options_.shared_pool = pool_.get();
+  }
   writer_options_.backlog = format::WriterOptions::Backlog::kCompress;
-  writer_options_.background_priority = true;
   // Enough to ride out a scheduling hiccup; beyond that, storing beats falling behind.
   writer_options_.max_pending_chunks = 8;
   // A flush waits this long at most for a chunk in flight: a worker that got CPU finishes a

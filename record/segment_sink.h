@@ -90,6 +90,7 @@ class SegmentSink {
   FileSystem* fs_;
   SinkOptions options_;
   SinkCounters* counters_;
+  std::unique_ptr<format::CompressionPool> pool_;  // shared by all segments; outlives writer_
   format::WriterOptions writer_options_;
   std::unique_ptr<format::SegmentWriter> writer_;
   uint32_t next_index_;

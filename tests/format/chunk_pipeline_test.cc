@@ -244,3 +244,29 @@ TEST_CASE("Backlog::kCompress compresses on the calling thread when the workers 
   Write(&ref, "c.seg", frames, inline_opts);
   CHECK(fs.files.at("c.seg") == ref.files.at("c.seg"));
 }
+
+TEST_CASE("a shared pool serves successive writers; an unflushed writer's chunks never leak",
+          "[format]") {
+  auto frames = Frames(20, 1500);
+  format::CompressionPool pool(2, 1, false);
+  format::WriterOptions opts;
+  opts.chunk_bytes = 4 << 10;
+  opts.shared_pool = &pool;
+  opts.backlog = format::WriterOptions::Backlog::kStore;
+  opts.max_pending_chunks = 64;
+  MemFileSystem fs;
+  {
+    auto a = format::SegmentWriter::Create(&fs, "a.seg", TestMetadata(), opts);
+    REQUIRE(a.ok());
+    pool.PauseForTesting(true);  // its chunks stay pending
+    for (size_t i = 0; i < 700; ++i) REQUIRE((*a)->Add(frames[i].view()).ok());
+    REQUIRE(pool.pending() > 0);
+  }  // destroyed unflushed
+  CHECK(pool.pending() == 0);
+  pool.PauseForTesting(false);
+  std::vector<format::Frame> rest(frames.begin() + 700, frames.end());
+  Write(&fs, "b.seg", rest, opts);
+  ReadResult r = ReadAll(&fs, "b.seg", format::Recovery::kStrict);
+  REQUIRE(r.status.ok());
+  CHECK(r.frames == rest);
+}
