@@ -76,7 +76,6 @@ void CompressionPool::Submit(JobPtr job) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     job->state = Job::State::kQueued;
-    order_bytes_ += job->chunk.content().size();
     order_.push_back(job);
     todo_.push_back(std::move(job));
   }
@@ -88,17 +87,11 @@ size_t CompressionPool::pending() const {
   return order_.size();
 }
 
-uint64_t CompressionPool::pending_bytes() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return order_bytes_;
-}
-
 CompressionPool::JobPtr CompressionPool::TakeFrontIfDone() {
   std::lock_guard<std::mutex> lock(mu_);
   if (order_.empty() || order_.front()->state != Job::State::kDone) return nullptr;
   JobPtr job = std::move(order_.front());
   order_.pop_front();
-  order_bytes_ -= job->chunk.content().size();
   job->state = Job::State::kTaken;
   return job;
 }
@@ -113,7 +106,6 @@ CompressionPool::JobPtr CompressionPool::TakeFront(Clock::time_point deadline) {
     done_cv_.wait_until(lock, deadline, finished);
   }
   order_.pop_front();
-  order_bytes_ -= job->chunk.content().size();
   // Queued: a worker will skip it. Running: the worker drops its result (tried stays false).
   job->state = Job::State::kTaken;
   return job;
@@ -123,7 +115,6 @@ void CompressionPool::DiscardPending() {
   std::lock_guard<std::mutex> lock(mu_);
   for (JobPtr& job : order_) job->state = Job::State::kTaken;  // workers skip or drop them
   order_.clear();
-  order_bytes_ = 0;
 }
 
 void CompressionPool::Recycle(JobPtr job) {
@@ -131,10 +122,6 @@ void CompressionPool::Recycle(JobPtr job) {
   // Bounded: more free jobs than workers plus a few would only hold memory.
   if (free_.size() < workers_.size() + 8) free_.push_back(std::move(job));
 }
-
-}  // namespace evtape::format
-
-namespace evtape::format {
 
 void CompressionPool::PauseForTesting(bool paused) {
   {

@@ -51,9 +51,8 @@ class CompressionPool {
   JobPtr NewJob();
   // Queues a filled job behind the ones submitted before it.
   void Submit(JobPtr job);
-  // Jobs submitted and not taken back yet, and the size of their content.
+  // Jobs submitted and not taken back yet.
   size_t pending() const;
-  uint64_t pending_bytes() const;
   // The oldest pending job if a worker has finished it, else null.
   JobPtr TakeFrontIfDone();
   // The oldest pending job (there must be one), waiting until a worker finished it or until
@@ -73,7 +72,6 @@ class CompressionPool {
   mutable std::mutex mu_;
   std::condition_variable work_cv_, done_cv_;
   std::deque<JobPtr> order_;  // submitted, not taken back, oldest first
-  uint64_t order_bytes_ = 0;  // their content
   std::deque<JobPtr> todo_;   // not started yet, oldest first
   std::vector<JobPtr> free_;
   bool stop_ = false;

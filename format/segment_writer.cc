@@ -138,6 +138,7 @@ Status SegmentWriter::CloseChunk() {
   CompressionPool::JobPtr job = pool_->NewJob();
   encoder_.Close(&job->chunk);
   job->frames_before = frames_before;
+  pool_pending_bytes_ += job->chunk.content().size();
   pool_->Submit(std::move(job));
   EVTAPE_RETURN_IF_ERROR(WriteFinishedJobs());
   while (pool_->pending() > options_.max_pending_chunks) {
@@ -156,6 +157,7 @@ CompressionPool::Clock::time_point SegmentWriter::Deadline(int64_t wait_ns) cons
 }
 
 Status SegmentWriter::WriteJob(CompressionPool::JobPtr job, WriterOptions::Backlog backlog) {
+  pool_pending_bytes_ -= job->chunk.content().size();  // every job taken back comes here
   Status s;
   if (job->compressed) {
     s = WriteChunk(job->chunk, job->frames_before, job->body);

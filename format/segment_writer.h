@@ -116,7 +116,7 @@ class SegmentWriter {
   // Content added but not written yet (the open chunk and chunks waiting for compression):
   // at most what the file grows by when they are written, plus chunk headers.
   uint64_t unwritten_bytes() const {
-    return encoder_.raw_size() + (pool_ ? pool_->pending_bytes() : 0);
+    return encoder_.raw_size() + pool_pending_bytes_;
   }
   const std::string& path() const { return path_; }
   const std::string& open_path() const { return open_path_; }
@@ -153,6 +153,7 @@ class SegmentWriter {
   ChunkCompressor compressor_;              // the calling thread's
   std::unique_ptr<CompressionPool> own_pool_;  // when the writer starts its own workers
   CompressionPool* pool_ = nullptr;            // own_pool_, options.shared_pool or null
+  uint64_t pool_pending_bytes_ = 0;            // content of the chunks submitted, not written
   ClosedChunk closed_;                      // reused when compressing inline
   Status status_;
   bool sealed_ = false;
