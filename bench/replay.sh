@@ -2,7 +2,8 @@
 # Replay benchmark (issue 4), one nats-server for everything:
 #  1. max speed: `evtape replay --speed max` of 1,000,000 recorded frames (300 B, 1.5 KiB)
 #     vs a bare nats.c publisher sending the same messages from memory, ROUNDS (default 5)
-#     interleaved rounds, medians compared. Goal >= 90%.
+#     interleaved rounds, medians compared. Goal >= 90%. Also prints the ratio with read-ahead
+#     decoding forced on (EVTAPE_REPLAY_READ_AHEAD=1; by default only on 4+ cores).
 #  2. timing: a recording with irregular gaps (0.1 ms .. 50 ms, log-uniform) replayed at 1x,
 #     lateness measured by a subscriber's receive times; then JetStream's own ReplayOriginal
 #     consumer replays the same messages (stored by that replay), measured the same way.
@@ -27,16 +28,20 @@ echo "== max speed ($frames messages, no subscriber; same server; $rounds interl
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 for size in 300 1536; do
   "$rb" gen "$tmp/max$size" "$frames" "$size"
-  : > "$tmp/bare$size"; : > "$tmp/ours$size"
+  : > "$tmp/bare$size"; : > "$tmp/ours$size"; : > "$tmp/ahead$size"
   # Interleaved, so that a noisy neighbour or a frequency change hits both sides alike.
   for _ in $(seq "$rounds"); do
     "$rb" pub "$url" "$tmp/max$size" >> "$tmp/bare$size"
     "$evtape" replay "$tmp/max$size" -s "$url" --speed max --report "$tmp/r$size.json" 2>/dev/null
     python3 -c "import json;print(round(json.load(open('$tmp/r$size.json'))['rate_msgs_per_s']))" >> "$tmp/ours$size"
+    # The same with read-ahead decoding forced on (by default it is used on 4+ cores only).
+    EVTAPE_REPLAY_READ_AHEAD=1 "$evtape" replay "$tmp/max$size" -s "$url" --speed max --report "$tmp/r$size.json" 2>/dev/null
+    python3 -c "import json;print(round(json.load(open('$tmp/r$size.json'))['rate_msgs_per_s']))" >> "$tmp/ahead$size"
   done
   bare=$(median < "$tmp/bare$size")
   ours=$(median < "$tmp/ours$size")
-  python3 -c "print(f'$size B: bare nats.c {int($bare):>9,} msg/s   evtape replay {int($ours):>9,} msg/s   ratio {int($ours)/int($bare):.0%}   (rounds: bare $(tr '\n' ' ' < "$tmp/bare$size")/ evtape $(tr '\n' ' ' < "$tmp/ours$size"))')"
+  ahead=$(median < "$tmp/ahead$size")
+  python3 -c "print(f'$size B: bare nats.c {int($bare):>9,} msg/s   evtape replay {int($ours):>9,} msg/s   ratio {int($ours)/int($bare):.0%}   read-ahead forced {int($ahead)/int($bare):.0%}   (rounds: bare $(tr '\n' ' ' < "$tmp/bare$size")/ evtape $(tr '\n' ' ' < "$tmp/ours$size"))')"
 done
 
 echo "== timing at 1x ($tframes messages, gaps 0.1-50 ms) =="

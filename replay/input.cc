@@ -1,5 +1,7 @@
 #include "replay/input.h"
 
+#include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <thread>
 
@@ -12,12 +14,19 @@ namespace {
 // overlap the two. Only with cores to spare: on 2 vCPUs shared with a local nats-server the
 // decode thread has no idle core to run on, and the publisher then reads every frame cold
 // from another core's cache; measured there (bench/replay.sh, interleaved rounds), decoding
-// on the publishing thread was faster: 90% vs 84% of a bare publisher at 1.5 KiB, 98% vs 82%
+// on the publishing thread was faster: 87% vs 84% of a bare publisher at 1.5 KiB, 98% vs 84%
 // at 300 B.
 constexpr size_t kReadAheadChunks = 1;
 constexpr unsigned kReadAheadMinCores = 4;
 
-bool UseReadAhead() { return std::thread::hardware_concurrency() >= kReadAheadMinCores; }
+// EVTAPE_REPLAY_READ_AHEAD=1|0 overrides the choice, so that bench/replay.sh can measure both
+// on one machine.
+bool UseReadAhead() {
+  if (const char* v = std::getenv("EVTAPE_REPLAY_READ_AHEAD"); v != nullptr && *v != '\0') {
+    return std::strcmp(v, "0") != 0;
+  }
+  return std::thread::hardware_concurrency() >= kReadAheadMinCores;
+}
 
 // Forwards reader issues to the sink. One per source so that each knows its input.
 class ForwardingReporter : public format::Reporter {
