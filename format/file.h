@@ -37,11 +37,26 @@ class RandomAccessFile {
   virtual const std::string& path() const = 0;
 };
 
+struct WritableFileOptions {
+  // Write around the page cache (O_DIRECT) where the file system allows it: for a writer that
+  // streams far more than anyone reads back soon (the recorder), whose buffered writes would
+  // cost more CPU than the data is worth and fill the host's memory with dirty pages. The
+  // contract is unchanged: every Append has reached the file (a kill -9 loses nothing appended)
+  // and the file's size is exactly what was appended. Where O_DIRECT is refused (tmpfs, some
+  // network file systems) the file silently uses ordinary writes; implementations without such
+  // a mode ignore the option.
+  bool direct_io = false;
+};
+
 class FileSystem {
  public:
   virtual ~FileSystem() = default;
   // Creates a new file; fails if it already exists (never appends into an old file).
-  virtual Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) = 0;
+  virtual Result<std::unique_ptr<WritableFile>> NewWritableFile(
+      const std::string& path, const WritableFileOptions& options) = 0;
+  Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) {
+    return NewWritableFile(path, WritableFileOptions{});
+  }
   virtual Result<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(
       const std::string& path) = 0;
   virtual Status Rename(const std::string& from, const std::string& to) = 0;

@@ -1,5 +1,5 @@
 // POSIX implementation of the file seam: unbuffered write(2) loops (the segment writer hands
-// whole records), fdatasync for Sync, fsync on directories.
+// whole records), fdatasync for Sync, fsync on directories; file_direct.cc for direct_io.
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -10,6 +10,7 @@
 #include <cerrno>
 
 #include "format/file.h"
+#include "format/file_direct.h"
 
 namespace evtape {
 
@@ -43,7 +44,8 @@ class PosixWritableFile final : public WritableFile {
     return Status::Ok();
   }
   Status AppendPair(std::string_view a, std::string_view b) override {
-    iovec iov[2] = {{const_cast<char*>(a.data()), a.size()}, {const_cast<char*>(b.data()), b.size()}};
+    iovec iov[2] = {{const_cast<char*>(a.data()), a.size()},
+                    {const_cast<char*>(b.data()), b.size()}};
     int first = 0;
     while (first < 2) {
       ssize_t n = ::writev(fd_, iov + first, 2 - first);
@@ -110,9 +112,14 @@ class PosixRandomAccessFile final : public RandomAccessFile {
 
 class PosixFileSystem final : public FileSystem {
  public:
-  Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) override {
+  Result<std::unique_ptr<WritableFile>> NewWritableFile(
+      const std::string& path, const WritableFileOptions& options) override {
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) return Status::FromErrno(path + ": create", errno);
+    if (options.direct_io) {
+      if (auto direct = DirectWritableFile::Open(path, fd))
+        return std::unique_ptr<WritableFile>(std::move(direct));
+    }
     return std::unique_ptr<WritableFile>(new PosixWritableFile(path, fd));
   }
   Result<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(const std::string& path) override {

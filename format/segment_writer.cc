@@ -13,7 +13,9 @@ Result<std::unique_ptr<SegmentWriter>> SegmentWriter::Create(FileSystem* fs, std
   if (meta.size() > kMaxMetadataBytes) {
     return Status::InvalidArgument(path + ": metadata larger than 1 MiB");
   }
-  EVTAPE_ASSIGN_OR_RETURN(auto file, fs->NewWritableFile(open_path));
+  WritableFileOptions file_options;
+  file_options.direct_io = options.direct_io;
+  EVTAPE_ASSIGN_OR_RETURN(auto file, fs->NewWritableFile(open_path, file_options));
   std::unique_ptr<SegmentWriter> w(
       new SegmentWriter(fs, std::move(path), std::move(file), metadata, options));
   std::string head = EncodeFileHeader();
@@ -35,7 +37,7 @@ SegmentWriter::SegmentWriter(FileSystem* fs, std::string path, std::unique_ptr<W
     pool_ = options_.shared_pool;
   } else if (options_.compression_threads > 0) {
     own_pool_ = std::make_unique<CompressionPool>(options_.compression_threads, options_.zstd_level,
-                                              options_.background_priority);
+                                                  options_.background_priority);
     pool_ = own_pool_.get();
   }
 }
@@ -71,8 +73,7 @@ Status SegmentWriter::Add(const FrameView& f) {
   }
   // Keep every chunk under the reader's cap: close the open chunk before a frame that would
   // push it over.
-  if (!encoder_.empty() &&
-      encoder_.raw_size() + f.RawSize() + 64 > kMaxChunkRawBytes) {
+  if (!encoder_.empty() && encoder_.raw_size() + f.RawSize() + 64 > kMaxChunkRawBytes) {
     EVTAPE_RETURN_IF_ERROR(CloseChunk());
   }
   if (stats_.frames == 0) stats_.first_time_ns = f.time_ns;
@@ -131,8 +132,27 @@ Status SegmentWriter::WriteStored(ClosedChunk* chunk, uint64_t frames_before) {
   return Status::Ok();
 }
 
+Status SegmentWriter::TakeBackPending() {
+  if (!pool_) return Status::Ok();
+  while (pool_->pending() > 0) {
+    EVTAPE_RETURN_IF_ERROR(
+        WriteJob(pool_->TakeFront(CompressionPool::Clock::now()), WriterOptions::Backlog::kStore));
+  }
+  return Status::Ok();
+}
+
+Status SegmentWriter::StoreOpenChunk() {
+  EVTAPE_RETURN_IF_ERROR(TakeBackPending());
+  const uint64_t frames_before = stats_.frames - encoder_.summary().frame_count;
+  encoder_.Close(&closed_);
+  EVTAPE_RETURN_IF_ERROR(WriteStored(&closed_, frames_before));
+  stats_.chunks_stored_behind++;
+  return Status::Ok();
+}
+
 Status SegmentWriter::CloseChunk() {
   if (!status_.ok()) return status_;
+  if (options_.backlog == WriterOptions::Backlog::kStore) return StoreOpenChunk();
   const uint64_t frames_before = stats_.frames - encoder_.summary().frame_count;
   if (!pool_ || (compress_inline_ && pool_->pending() == 0)) return CompressAndWrite();
   CompressionPool::JobPtr job = pool_->NewJob();
@@ -142,9 +162,8 @@ Status SegmentWriter::CloseChunk() {
   pool_->Submit(std::move(job));
   EVTAPE_RETURN_IF_ERROR(WriteFinishedJobs());
   while (pool_->pending() > options_.max_pending_chunks) {
-    const auto deadline =
-        Deadline(options_.backlog == WriterOptions::Backlog::kStore ? 0 : options_.flush_wait_ns);
-    EVTAPE_RETURN_IF_ERROR(WriteJob(pool_->TakeFront(deadline), options_.backlog));
+    EVTAPE_RETURN_IF_ERROR(
+        WriteJob(pool_->TakeFront(Deadline(options_.flush_wait_ns)), options_.backlog));
   }
   return Status::Ok();
 }
@@ -188,6 +207,9 @@ Status SegmentWriter::Poll() {
 
 Status SegmentWriter::Flush() {
   if (!status_.ok()) return status_;
+  if (options_.backlog == WriterOptions::Backlog::kStore) {
+    return encoder_.empty() ? TakeBackPending() : StoreOpenChunk();
+  }
   if (!pool_) return encoder_.empty() ? Status::Ok() : CloseChunk();
   if (!encoder_.empty()) {
     if (options_.backlog != WriterOptions::Backlog::kWait && pool_->pending() == 0) {

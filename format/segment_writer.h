@@ -43,8 +43,11 @@ struct WriterOptions {
   enum class Backlog {
     kWait,      // wait for the workers: byte-deterministic (offline verbs)
     kCompress,  // wait at most flush_wait_ns, then compress it on the calling thread
-    // A live recorder about to fall behind its stream: do not wait (at a flush, at most
-    // flush_wait_ns); write it uncompressed, counted in WriterStats::chunks_stored_behind.
+    // A live recorder about to fall behind its stream, with no CPU to spare: compression is
+    // off. Chunks are written uncompressed as they close, and chunks still with the workers
+    // are taken back and stored without waiting (those a worker finished are written
+    // compressed). Counted in WriterStats::chunks_stored_behind. Work a worker started on a
+    // chunk taken back is wasted, which is why the chunk is not even offered to them.
     kStore,
   };
   Backlog backlog = Backlog::kWait;
@@ -57,6 +60,9 @@ struct WriterOptions {
   // With workers: run them at the lowest CPU priority (nice 19), so that compression only
   // takes CPU that nothing else wants.
   bool background_priority = false;
+  // Write the segment around the page cache (WritableFileOptions::direct_io): for the live
+  // recorder, whose buffered writes cost more CPU than anything else it does per byte.
+  bool direct_io = false;
 };
 
 struct WriterStats {
@@ -65,7 +71,7 @@ struct WriterStats {
   uint64_t file_bytes = 0;   // bytes handed to the file so far
   uint64_t chunks = 0;
   uint64_t chunks_stored = 0;         // written uncompressed (incompressible or behind)
-  uint64_t chunks_stored_behind = 0;  // ... because compression was behind (kStore)
+  uint64_t chunks_stored_behind = 0;  // ... because compression was off or behind (kStore)
   uint64_t gaps = 0;
   int64_t first_time_ns = 0, last_time_ns = 0;
   uint64_t last_seq = 0;
@@ -142,6 +148,10 @@ class SegmentWriter {
   // When the writer may take back a chunk a worker has not finished.
   CompressionPool::Clock::time_point Deadline(int64_t wait_ns) const;
   Status WriteFinishedJobs();
+  // kStore: writes every chunk still with the workers, without waiting for them.
+  Status TakeBackPending();
+  // kStore: closes the open chunk and writes it uncompressed, after those in flight.
+  Status StoreOpenChunk();
   void CountSubject(std::string_view subject, size_t raw);
 
   FileSystem* fs_;

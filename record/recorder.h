@@ -44,10 +44,14 @@ struct RecorderOptions {
   size_t queue_max_messages = 1'000'000;
   uint64_t queue_max_bytes = 512ull << 20;
   int zstd_level = 1;
-  // Compression threads at the lowest CPU priority; when they cannot keep up, chunks are
-  // stored uncompressed instead (counted). -1: half the cores, 1..4. 0: compress on the
-  // writer thread (which may then fall behind and drop, counted, at the queue bound).
+  // Compression threads at the lowest CPU priority. -1: half the cores, 1..4. 0: compress on
+  // the writer thread. Either way, once the hand-off queue passes 1/16 of its bound, chunks
+  // are stored uncompressed (counted) until it has drained: capturing beats compressing.
   int compression_threads = -1;
+  // Write segments around the page cache (O_DIRECT) where the file system allows it: a tenth
+  // of the CPU per byte here, and no gigabytes of dirty pages on the host. false: ordinary
+  // buffered writes (e.g. to let a slow disk absorb bursts in the page cache).
+  bool direct_io = true;
   int64_t drain_timeout_ms = 5000;  // for messages already received when stopping
   std::string tool = "evtape";      // metadata "tool", e.g. "evtape 0.1.0"
   // Progress messages for humans ("recording ... to DIR", outages); may be empty. Called from

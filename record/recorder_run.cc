@@ -215,6 +215,7 @@ Result<RecorderSummary> Recorder::Run(const std::function<void(const LiveStats&)
   so.max_segment_duration_ns = options_.max_segment_duration_ns;
   so.fsync = options_.fsync;
   so.zstd_level = options_.zstd_level;
+  so.direct_io = options_.direct_io;
   so.compression_threads = options_.compression_threads >= 0 ? options_.compression_threads
                                                              : DefaultCompressionThreads();
   so.flush_interval_ns = options_.flush_interval_ns;

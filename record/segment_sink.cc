@@ -24,6 +24,7 @@ SegmentSink::SegmentSink(FileSystem* fs, SinkOptions options, SinkCounters* coun
       next_index_(options_.first_index),
       next_seq_(options_.first_seq) {
   writer_options_.zstd_level = options_.zstd_level;
+  writer_options_.direct_io = options_.direct_io;
   // Small segment limits need small chunks, or a segment overshoots by a whole chunk.
   writer_options_.chunk_bytes = static_cast<size_t>(
       std::clamp<uint64_t>(options_.max_segment_bytes / 8, 16u << 10, 1u << 20));

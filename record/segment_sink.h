@@ -37,11 +37,11 @@ struct SinkOptions {
   int64_t max_segment_duration_ns = 3600'000'000'000;  // by receive time (monotonic)
   FsyncPolicy fsync = FsyncPolicy::kSegment;
   int zstd_level = 1;
-  // Compression workers at the lowest CPU priority; when they fall behind the stream, chunks
-  // are stored uncompressed (never dropped, never waited for). 0: compress on the writer
-  // thread (the writer then falls behind instead, and the hand-off queue bounds that).
+  // Compression workers at the lowest CPU priority. 0: compress on the writer thread. Under
+  // pressure (SetUnderPressure) chunks are stored uncompressed either way.
   int compression_threads = 1;
   int64_t flush_interval_ns = 200'000'000;  // bounds how long a flush waits for the workers
+  bool direct_io = true;  // write segments around the page cache (format::WriterOptions)
 };
 
 // Totals over all segments this sink wrote; readable from other threads.
@@ -72,9 +72,9 @@ class SegmentSink {
   // Whether the writer thread is keeping up (little queued): then it compresses chunks itself
   // while the workers are idle, instead of leaving them to idle-priority workers.
   void SetKeepingUp(bool keeping_up);
-  // Whether the recorder is in danger of dropping (its queue filling up): then chunks the
-  // workers have not compressed in time are stored uncompressed, else the writer compresses
-  // them itself.
+  // Whether the recorder is in danger of dropping (its queue filling up): then compression
+  // is off and chunks are stored uncompressed as they close (Backlog::kStore); else chunks
+  // the workers have not compressed in time are compressed by the writer itself.
   void SetUnderPressure(bool under_pressure);
   // Seals the open segment. The sink is finished afterwards.
   Status Close();

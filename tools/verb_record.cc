@@ -69,9 +69,12 @@ po::options_description RecordOptions() {
        "recorded as a gap (default 512MiB)")
       ("zstd-level", po::value<std::string>()->value_name("N"), "compression level -7..19 (default 1)")
       ("compress-threads", po::value<std::string>()->value_name("N"),
-       "threads compressing at the lowest CPU priority; when they fall behind, chunks are "
-       "stored uncompressed instead of messages being dropped (default: half the cores, 1-4; "
-       "0 = compress on the writer thread)");
+       "threads compressing at the lowest CPU priority (default: half the cores, 1-4; 0 = "
+       "compress on the writer thread); when the buffer starts filling, chunks are stored "
+       "uncompressed instead of messages being dropped")
+      ("io", po::value<std::string>()->value_name("MODE"),
+       "direct (default: write segments around the page cache where the file system allows it, "
+       "far less CPU per byte) | buffered (ordinary writes through the page cache)");
   d.add(nats::ConnectionOptionsDescription());
   return d;
 }
@@ -154,6 +157,11 @@ std::optional<std::string> ParseLimits(const po::variables_map& vm, record::Reco
       return "--compress-threads: not a number between 0 and 64: '" + *v + "'";
     }
     o->compression_threads = static_cast<int>(n);
+  }
+  if (const std::string* v = Get(vm, "io")) {
+    if (*v == "direct") o->direct_io = true;
+    else if (*v == "buffered") o->direct_io = false;
+    else return "--io: expected direct or buffered, got '" + *v + "'";
   }
   if (const std::string* v = Get(vm, "fsync")) {
     if (*v == "never") o->fsync = record::FsyncPolicy::kNever;

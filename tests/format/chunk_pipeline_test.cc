@@ -1,12 +1,12 @@
 // Compression workers in the segment writer: waiting workers give the same bytes as inline
-// compression; Backlog::kStore never loses or reorders a frame, and its count of chunks
-// stored uncompressed matches the file exactly; failures stay sticky; teardown with chunks in
-// flight is clean.
-#include <catch2/catch.hpp>
+// compression; Backlog::kStore (compression off) never loses or reorders a frame, and its
+// count of chunks stored uncompressed matches the file exactly; failures stay sticky; teardown with
+// chunks in flight is clean.
+#include "format/chunk_pipeline.h"
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 
-#include "format/chunk_pipeline.h"
 #include "format/crc32c.h"
 #include "tests/format/format_test_util.h"
 
@@ -35,8 +35,8 @@ format::WriterStats Write(MemFileSystem* fs, const std::string& path,
     }
     REQUIRE((*w)->Add(frames[i].view()).ok());
     if (i % 500 == 499) {
-      format::Gap g{format::GapReason::kOverflow, frames[i].time_ns, frames[i].time_ns, 3, 0,
-                    "test"};
+      format::Gap g{
+          format::GapReason::kOverflow, frames[i].time_ns, frames[i].time_ns, 3, 0, "test"};
       REQUIRE((*w)->AddGap(g).ok());
     }
     if (i % 300 == 299) REQUIRE((*w)->Flush().ok());
@@ -80,17 +80,39 @@ TEST_CASE("compression workers that are waited for write the same bytes as inlin
   }
 }
 
-TEST_CASE("Backlog::kStore keeps every frame and counts stored chunks exactly", "[format]") {
-  auto frames = Frames(12, 4000);
+TEST_CASE("Backlog::kStore stores from the switch on, keeps every frame, counts exactly",
+          "[format]") {
+  auto frames = Frames(12, 6000);
   format::WriterOptions opts;
   opts.chunk_bytes = 8 << 10;
   opts.compression_threads = 1;
-  opts.backlog = format::WriterOptions::Backlog::kStore;
+  opts.backlog = format::WriterOptions::Backlog::kCompress;
   opts.max_pending_chunks = 2;
   opts.flush_wait_ns = 1'000'000;
   MemFileSystem fs;
-  // Workers paused for half of the stream: there they cannot keep up at all.
-  format::WriterStats st = Write(&fs, "s.seg", frames, opts, 400);
+  auto w = format::SegmentWriter::Create(&fs, "s.seg", TestMetadata(), opts);
+  REQUIRE(w.ok());
+  // Phases of 2000 frames: compress; store (workers paused, so what they hold at the switch
+  // is stored too); compress again.
+  for (size_t i = 0; i < frames.size(); ++i) {
+    if (i == 2000) {
+      (*w)->PauseCompressionForTesting(true);
+      (*w)->set_backlog(format::WriterOptions::Backlog::kStore);
+    }
+    if (i == 4000) {
+      (*w)->set_backlog(format::WriterOptions::Backlog::kCompress);
+      (*w)->PauseCompressionForTesting(false);
+    }
+    REQUIRE((*w)->Add(frames[i].view()).ok());
+    if (i % 500 == 499) {
+      format::Gap g{
+          format::GapReason::kOverflow, frames[i].time_ns, frames[i].time_ns, 3, 0, "test"};
+      REQUIRE((*w)->AddGap(g).ok());
+    }
+    if (i % 7 == 0) REQUIRE((*w)->Poll().ok());
+  }
+  REQUIRE((*w)->Seal().ok());
+  const format::WriterStats st = (*w)->stats();
   ReadResult r = ReadAll(&fs, "s.seg", format::Recovery::kStrict);
   REQUIRE(r.status.ok());
   CHECK(r.issues.empty());
@@ -99,11 +121,26 @@ TEST_CASE("Backlog::kStore keeps every frame and counts stored chunks exactly", 
   std::vector<uint8_t> codecs = ChunkCodecs(&fs, "s.seg");
   REQUIRE(codecs.size() == st.chunks);
   auto stored = static_cast<uint64_t>(std::count(codecs.begin(), codecs.end(), 0));
-  // The frames are compressible, so every stored chunk was stored for want of time.
+  // The frames are compressible, so every stored chunk was stored for the switch.
   CHECK(stored == st.chunks_stored);
   CHECK(st.chunks_stored == st.chunks_stored_behind);
-  CHECK(st.chunks_stored_behind >= st.chunks / 4);  // the paused half, less what was pending
-  CHECK(st.chunks_stored_behind < st.chunks);
+  // Every chunk holding a frame added while storing is stored; every chunk of the last phase
+  // is compressed.
+  auto footer = format::ReadFooter(&fs, "s.seg");
+  REQUIRE(footer.ok());
+  const uint64_t first_seq = frames.front().seq;
+  uint64_t store_phase_chunks = 0;
+  for (size_t c = 0; c < codecs.size(); ++c) {
+    const auto& e = (*footer)->chunks[c];
+    const uint64_t lo = e.first_seq - first_seq, hi = lo + e.frame_count - 1;
+    if (lo >= 2000 && hi < 4000) {
+      ++store_phase_chunks;
+      CHECK(codecs[c] == 0);
+    }
+    if (lo >= 4000) CHECK(codecs[c] == 1);
+  }
+  CHECK(store_phase_chunks > 4);
+  CHECK(stored < st.chunks);
 }
 
 TEST_CASE("a flush with idle workers compresses the open chunk rather than storing it",
@@ -111,7 +148,7 @@ TEST_CASE("a flush with idle workers compresses the open chunk rather than stori
   auto frames = Frames(13, 40);
   format::WriterOptions opts;
   opts.compression_threads = 2;
-  opts.backlog = format::WriterOptions::Backlog::kStore;
+  opts.backlog = format::WriterOptions::Backlog::kCompress;
   MemFileSystem fs;
   auto w = format::SegmentWriter::Create(&fs, "f.seg", TestMetadata(), opts);
   REQUIRE(w.ok());
@@ -158,8 +195,8 @@ TEST_CASE("a write failure with chunks in flight is sticky and teardown is clean
     opts.chunk_bytes = 4 << 10;
     opts.compression_threads = 2;
     opts.max_pending_chunks = 4;
-    opts.backlog = nth == 5 ? format::WriterOptions::Backlog::kStore
-                            : format::WriterOptions::Backlog::kWait;
+    opts.backlog =
+        nth == 5 ? format::WriterOptions::Backlog::kStore : format::WriterOptions::Backlog::kWait;
     auto w = format::SegmentWriter::Create(&fs, "e.seg", TestMetadata(), opts);
     if (!w.ok()) continue;  // the header append itself failed
     Status first;
@@ -252,7 +289,7 @@ TEST_CASE("a shared pool serves successive writers; an unflushed writer's chunks
   format::WriterOptions opts;
   opts.chunk_bytes = 4 << 10;
   opts.shared_pool = &pool;
-  opts.backlog = format::WriterOptions::Backlog::kStore;
+  opts.backlog = format::WriterOptions::Backlog::kCompress;
   opts.max_pending_chunks = 64;
   MemFileSystem fs;
   {

@@ -57,7 +57,8 @@ Status MemFileSystem::Tick(Op op, const std::string& what) {
   return Status::Ok();
 }
 
-Result<std::unique_ptr<WritableFile>> MemFileSystem::NewWritableFile(const std::string& path) {
+Result<std::unique_ptr<WritableFile>> MemFileSystem::NewWritableFile(const std::string& path,
+                                                                     const WritableFileOptions&) {
   if (files.count(path) != 0) return Status::IOError(path + ": exists");
   files[path];
   return std::unique_ptr<WritableFile>(new MemWritable(this, path));

@@ -25,7 +25,10 @@ class MemFileSystem : public FileSystem {
   std::map<Op, int> counts;
   Fault fault;
 
-  Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) override;
+  using FileSystem::NewWritableFile;
+  // Options are ignored (memory has no page cache to bypass).
+  Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path,
+                                                        const WritableFileOptions&) override;
   Result<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(const std::string& path) override;
   Status Rename(const std::string& from, const std::string& to) override;
   Status Remove(const std::string& path) override;

@@ -106,8 +106,9 @@ class CountingFs : public FileSystem {
     if (!f.ok()) return f.status();
     return std::unique_ptr<RandomAccessFile>(new File(std::move(f).value(), &reads));
   }
-  Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& p) override {
-    return base_->NewWritableFile(p);
+  Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& p,
+                                                        const WritableFileOptions& o) override {
+    return base_->NewWritableFile(p, o);
   }
   Status Rename(const std::string& a, const std::string& b) override { return base_->Rename(a, b); }
   Status Remove(const std::string& p) override { return base_->Remove(p); }

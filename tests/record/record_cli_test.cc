@@ -39,6 +39,7 @@ TEST_CASE("usage errors name the argument") {
   ExpectUsage({"--zstd-level", "99", "-o", out}, "--zstd-level");
   ExpectUsage({"--compress-threads", "-1", "-o", out}, "--compress-threads");
   ExpectUsage({"--compress-threads", "two", "-o", out}, "--compress-threads");
+  ExpectUsage({"--io", "mmap", "-o", out}, "--io");
   ExpectUsage({"--connect-timeout", "x", "-o", out}, "--connect-timeout");
   ExpectUsage({"--user", "a", "--token", "t", "-o", out}, "--token");
   ExpectUsage({"--tlscert", tmp / "nope.pem", "-o", out}, "--tlscert");
