@@ -1,5 +1,6 @@
 #include "common/cloudevent_peek.h"
 
+#include <bit>
 #include <cstdint>
 #include <cstring>
 
@@ -233,6 +234,10 @@ void CloudEventPeek::Clear() {
 }
 
 bool PeekCloudEvent(std::string_view payload, CloudEventPeek* out) {
+  return PeekCloudEvent(payload, out, kCeType | kCeSource | kCeId | kCeTime);
+}
+
+bool PeekCloudEvent(std::string_view payload, CloudEventPeek* out, unsigned fields) {
   out->Clear();
   // Fast reject: the first non-blank byte must open an object.
   size_t i = 0;
@@ -241,24 +246,25 @@ bool PeekCloudEvent(std::string_view payload, CloudEventPeek* out) {
     ++i;
   }
   if (i >= payload.size() || payload[i] != '{') return false;
+  const int wanted = std::popcount(fields & 15u);
   int found = 0;
   auto want = [&](std::string_view key) -> std::string* {
     bool* flag = nullptr;
     std::string* target = nullptr;
-    if (key == "type")
+    if (key == "type" && (fields & kCeType))
       flag = &out->has_type, target = &out->type;
-    else if (key == "source")
+    else if (key == "source" && (fields & kCeSource))
       flag = &out->has_source, target = &out->source;
-    else if (key == "id")
+    else if (key == "id" && (fields & kCeId))
       flag = &out->has_id, target = &out->id;
-    else if (key == "time")
+    else if (key == "time" && (fields & kCeTime))
       flag = &out->has_time, target = &out->time;
     if (flag == nullptr || *flag) return nullptr;  // first occurrence wins
     *flag = true;
     ++found;
     return target;
   };
-  bool ok = WalkObject(payload, want, [&] { return found == 4; });
+  bool ok = WalkObject(payload, want, [&] { return found == wanted; });
   if (!ok) {
     out->Clear();
     return false;

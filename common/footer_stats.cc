@@ -91,7 +91,12 @@ KeyRate FooterStats::Live::Final() const {
   return copy.rate;
 }
 
-void FooterStats::Count(LiveMap* map, uint64_t* overflow, std::string_view key, int64_t s) {
+void FooterStats::Count(LiveMap* map, LastKey* last, uint64_t* overflow, std::string_view key,
+                        int64_t s) {
+  if (last->live != nullptr && last->key == key) {
+    last->live->Tick(s);
+    return;
+  }
   auto it = map->find(key);
   if (it == map->end()) {
     if (map->size() >= max_keys_) {
@@ -101,19 +106,21 @@ void FooterStats::Count(LiveMap* map, uint64_t* overflow, std::string_view key, 
     it = map->emplace(std::string(key), Live()).first;
   }
   it->second.Tick(s);
+  last->live = &it->second;
+  last->key.assign(key);
 }
 
 void FooterStats::Add(const format::FrameView& frame) {
   frames_++;
   int64_t s = SecondOf(frame.time_ns);
   total_.Tick(s);
-  Count(&live_subjects_, &subjects_overflow_, frame.subject, s);
-  if (!PeekCloudEvent(frame.payload, &peek_) || !peek_.has_type) {
+  Count(&live_subjects_, &last_subject_, &subjects_overflow_, frame.subject, s);
+  if (!PeekCloudEvent(frame.payload, &peek_, kCeType | kCeSource) || !peek_.has_type) {
     non_cloudevent_++;
     return;
   }
-  Count(&live_types_, &types_overflow_, peek_.type, s);
-  if (peek_.has_source) Count(&live_sources_, &sources_overflow_, peek_.source, s);
+  Count(&live_types_, &last_type_, &types_overflow_, peek_.type, s);
+  if (peek_.has_source) Count(&live_sources_, &last_source_, &sources_overflow_, peek_.source, s);
 }
 
 KeyRate FooterStats::total() const {

@@ -82,7 +82,20 @@ class FooterStats {
     KeyRate Final() const;
   };
   using LiveMap = std::map<std::string, Live, std::less<>>;
-  void Count(LiveMap* map, uint64_t* overflow, std::string_view key, int64_t s);
+  // The last key counted in a table: consecutive frames mostly repeat it, and comparing one
+  // string costs less than a map lookup (the recorder's writer does this for every frame).
+  // A copy starts empty, so it never points into another object's map.
+  struct LastKey {
+    Live* live = nullptr;
+    std::string key;
+    LastKey() = default;
+    LastKey(const LastKey&) {}
+    LastKey& operator=(const LastKey&) {
+      live = nullptr;
+      return *this;
+    }
+  };
+  void Count(LiveMap* map, LastKey* last, uint64_t* overflow, std::string_view key, int64_t s);
   static Table Combined(const Table& merged, const LiveMap& live, uint64_t overflow);
   static nlohmann::json TableJson(const Table& t);
   static void MergeTable(const nlohmann::json& j, Table* into);
@@ -91,6 +104,7 @@ class FooterStats {
   uint64_t frames_ = 0, non_cloudevent_ = 0;
   Live total_;
   LiveMap live_types_, live_sources_, live_subjects_;
+  LastKey last_type_, last_source_, last_subject_;
   uint64_t types_overflow_ = 0, sources_overflow_ = 0, subjects_overflow_ = 0;
   // Figures merged from footers (MergeJson); accessors combine them with the live ones.
   KeyRate merged_total_;

@@ -88,6 +88,11 @@ Status SegmentWriter::Add(const FrameView& f) {
 }
 
 void SegmentWriter::CountSubject(std::string_view subject, size_t raw) {
+  if (last_subject_stats_ != nullptr && last_subject_ == subject) {
+    last_subject_stats_->frames++;
+    last_subject_stats_->raw_bytes += raw;
+    return;
+  }
   auto it = subjects_.find(subject);
   if (it == subjects_.end()) {
     if (subjects_.size() >= options_.max_tracked_subjects) {
@@ -98,6 +103,8 @@ void SegmentWriter::CountSubject(std::string_view subject, size_t raw) {
   }
   it->second.frames++;
   it->second.raw_bytes += raw;
+  last_subject_stats_ = &it->second;
+  last_subject_.assign(subject);
 }
 
 Status SegmentWriter::WriteChunk(const ClosedChunk& chunk, uint64_t frames_before,

@@ -171,6 +171,9 @@ class SegmentWriter {
   WriterStats stats_;
   Footer footer_;
   std::map<std::string, SubjectStats, std::less<>> subjects_;
+  // The last subject counted: consecutive frames mostly share it (cheaper than a lookup).
+  SubjectStats* last_subject_stats_ = nullptr;
+  std::string last_subject_;
   std::string record_, body_;  // reused buffers
   char chunk_header_[kRecordHeaderSize];
 };

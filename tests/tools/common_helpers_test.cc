@@ -29,6 +29,23 @@ TEST_CASE("PeekCloudEvent reads top-level string attributes only", "[peek]") {
   CHECK(p.time == "t");
 }
 
+TEST_CASE("PeekCloudEvent with a field mask captures only those and stops once found", "[peek]") {
+  CloudEventPeek p;
+  // Malformed after type and source: the masked scan never gets there, the full one does.
+  const std::string payload = R"({"id":"01H","source":"NABC","type":"t",,"time":"x"})";
+  REQUIRE(PeekCloudEvent(payload, &p, kCeType | kCeSource));
+  CHECK(p.type == "t");
+  CHECK(p.source == "NABC");
+  CHECK_FALSE(p.has_id);
+  CHECK(p.id.empty());
+  CHECK_FALSE(p.has_time);
+  CHECK_FALSE(PeekCloudEvent(payload, &p));
+  CHECK_FALSE(p.has_type);  // cleared on failure
+  REQUIRE(PeekCloudEvent(R"({"type":"only"})", &p, kCeType | kCeSource));
+  CHECK(p.type == "only");
+  CHECK_FALSE(p.has_source);
+}
+
 TEST_CASE("PeekCloudEvent decodes escapes and skips escaped quotes", "[peek]") {
   CloudEventPeek p;
   REQUIRE(PeekCloudEvent(R"( { "x" : "a\"}b\\", "type" : "t\u00e9\n\"q" , "n": -1.5e3, "b":true })",
@@ -132,6 +149,27 @@ TEST_CASE("FooterStats counts types, sources and per-second rates", "[stats]") {
   CHECK(back.sources().overflow == 2);
   CHECK_FALSE(back.MergeJson(nlohmann::json::object()).ok());
   CHECK(back.frames() == 10);
+}
+
+TEST_CASE("FooterStats counts repeated and alternating keys, and a copy counts on its own", "[stats]") {
+  FooterStats st;
+  const int64_t s = 1'000'000'000;
+  const char* ev[] = {R"({"type":"A","source":"h1"})", R"({"type":"B","source":"h1"})"};
+  for (int i = 0; i < 10; ++i) st.Add(View(5 * s, i < 6 ? "x" : "y", ev[i < 6 ? 0 : i % 2]));
+  FooterStats copy = st;  // must not keep counting into st's tables
+  for (int i = 0; i < 4; ++i) copy.Add(View(6 * s, "y", ev[1]));
+  st.Add(View(6 * s, "y", ev[0]));
+  CHECK(st.types().keys["A"].count == 9);  // 6 + 2 alternating + 1
+  CHECK(st.types().keys["B"].count == 2);
+  CHECK(st.subjects().keys["x"].count == 6);
+  CHECK(st.subjects().keys["y"].count == 5);
+  CHECK(st.sources().keys["h1"].count == 11);
+  CHECK(copy.types().keys["A"].count == 8);
+  CHECK(copy.types().keys["B"].count == 6);
+  CHECK(copy.subjects().keys["y"].count == 8);
+  CHECK(copy.sources().keys["h1"].count == 14);
+  CHECK(copy.total().count == 14);
+  CHECK(copy.total().max == 10);
 }
 
 }  // namespace
