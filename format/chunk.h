@@ -6,6 +6,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -88,12 +89,23 @@ class ChunkDecoder {
   ChunkDecoder(const ChunkDecoder&) = delete;
   ChunkDecoder& operator=(const ChunkDecoder&) = delete;
 
+  // What Decode checks beyond the structure (the caller has checked the record's body CRC).
+  struct Checks {
+    // CRC32C of the stored bytes (the body after the chunk header), when the caller computed
+    // it while checking the body CRC: a stored chunk's content then needs no second pass.
+    std::optional<uint32_t> stored_crc;
+    // Check a zstd chunk's decompressed content against raw_crc: an end-to-end check against
+    // a faulty compressor or memory, on top of the body CRC that already guards the bytes on
+    // disk. Costs a CRC pass over the content (about a tenth of a max-speed replay's CPU).
+    // Stored chunks are always checked.
+    bool zstd_content = true;
+  };
   // Validates and decodes a whole chunk body before returning any frame, so a damaged chunk
   // never yields a wrong frame. On success `frames` views into this decoder's buffer (valid
   // until the next Decode). On failure returns a short fixed reason ("raw crc mismatch", ...).
   // `max_raw_bytes` caps the allocation, checked before allocating.
   std::string Decode(const RecordHeader& header, std::string_view body, uint64_t max_raw_bytes,
-                     std::vector<FrameView>* frames);
+                     std::vector<FrameView>* frames, const Checks& checks);
   // Hands over the buffer the last decoded zstd chunk's views point into (so they outlive the
   // next Decode) and installs `fresh` (may be null: a new buffer is made) in its place. Moving
   // a unique_ptr never moves the string, so the views stay valid.

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <utility>
 
+#include "format/crc32c.h"
 #include "format/records.h"
 
 namespace evtape::format {
@@ -14,10 +15,14 @@ constexpr char kMagicBytes[4] = {'E', 'V', 'R', '\x1a'};
 
 uint64_t BodyCap(uint8_t type) {
   switch (static_cast<RecordType>(type)) {
-    case RecordType::kMetadata: return kMaxMetadataBytes;
-    case RecordType::kFooter: return kMaxFooterBytes;
-    case RecordType::kGap: return kGapFixedSize + 16 + kMaxGapDetail;
-    default: return kMaxRecordBodyBytes;
+    case RecordType::kMetadata:
+      return kMaxMetadataBytes;
+    case RecordType::kFooter:
+      return kMaxFooterBytes;
+    case RecordType::kGap:
+      return kGapFixedSize + 16 + kMaxGapDetail;
+    default:
+      return kMaxRecordBodyBytes;
   }
 }
 
@@ -25,10 +30,14 @@ uint64_t BodyCap(uint8_t type) {
 
 const char* IssueKindName(ReadIssue::Kind k) {
   switch (k) {
-    case ReadIssue::Kind::kTornTail: return "torn_tail";
-    case ReadIssue::Kind::kUnsealed: return "unsealed";
-    case ReadIssue::Kind::kCorruption: return "corruption";
-    case ReadIssue::Kind::kUnsupported: return "unsupported";
+    case ReadIssue::Kind::kTornTail:
+      return "torn_tail";
+    case ReadIssue::Kind::kUnsealed:
+      return "unsealed";
+    case ReadIssue::Kind::kCorruption:
+      return "corruption";
+    case ReadIssue::Kind::kUnsupported:
+      return "unsupported";
   }
   return "unknown";
 }
@@ -159,9 +168,8 @@ Result<bool> SegmentReader::ReadRecord(Entry* entry) {
     return false;
   }
   uint64_t left = size_ - pos_;
-  EVTAPE_RETURN_IF_ERROR(
-      file_->Read(pos_, static_cast<size_t>(std::min<uint64_t>(left, kRecordHeaderSize)),
-                  &header_buf_));
+  EVTAPE_RETURN_IF_ERROR(file_->Read(
+      pos_, static_cast<size_t>(std::min<uint64_t>(left, kRecordHeaderSize)), &header_buf_));
   if (header_buf_.size() < kRecordHeaderSize) {
     done_ = true;
     EVTAPE_RETURN_IF_ERROR(
@@ -211,17 +219,30 @@ Status SegmentReader::HandleBody(const RecordHeader& h, uint64_t offset, Entry* 
           Issue(ReadIssue::Kind::kCorruption, offset, 0, lost, "frames missing before chunk"));
     }
   }
-  bool crc_ok = BodyCrcMatches(h, *body_);
+  ChunkDecoder::Checks checks;
+  checks.zstd_content = options_.verify_zstd_content;
+  bool crc_ok;
+  if (type == RecordType::kChunk && body_->size() >= kChunkHeaderSize) {
+    // In two parts, so that a stored chunk's content CRC comes with the body CRC (one pass).
+    const size_t n = body_->size() - kChunkHeaderSize;
+    const uint32_t head = crc32c::Value(body_->data(), kChunkHeaderSize);
+    checks.stored_crc = crc32c::Value(body_->data() + kChunkHeaderSize, n);
+    crc_ok = crc32c::Unmask(h.body_crc) == crc32c::Combine(head, *checks.stored_crc, n);
+  } else {
+    crc_ok = BodyCrcMatches(h, *body_);
+  }
   switch (type) {
     case RecordType::kChunk: {
-      std::string why = crc_ok ? decoder_.Decode(h, *body_, options_.max_chunk_raw_bytes, &frames_)
-                               : std::string("checksum mismatch");
+      std::string why =
+          crc_ok ? decoder_.Decode(h, *body_, options_.max_chunk_raw_bytes, &frames_, checks)
+                 : std::string("checksum mismatch");
       if (why.empty() && expected_seq_ && h.first_seq < *expected_seq_) {
         why = "sequence goes backwards";
         frames_.clear();
       }
       frames_accounted_ = h.frames_before + h.frame_count;
-      if (!why.empty()) return Issue(ReadIssue::Kind::kCorruption, offset, bytes, h.frame_count, why);
+      if (!why.empty())
+        return Issue(ReadIssue::Kind::kCorruption, offset, bytes, h.frame_count, why);
       next_frame_ = 0;
       chunk_offset_ = offset;
       // Stored chunks are parsed in place; zstd chunks in the decoder's buffer.
@@ -304,13 +325,14 @@ Status SegmentReader::Resync(uint64_t from, const std::string& reason) {
       RecordHeader h;
       if (!ParseRecordHeader(window.data() + i, &h)) continue;
       pos_ = q + i;
-      pending_ = ReadIssue{ReadIssue::Kind::kCorruption, file_->path(), from, pos_ - from,
-                           std::nullopt, reason};
+      pending_ = ReadIssue{
+          ReadIssue::Kind::kCorruption, file_->path(), from, pos_ - from, std::nullopt, reason};
       if (options_.recovery == Recovery::kStrict) SettlePending(std::nullopt);
       return strict_error_;
     }
-    all_zero = all_zero && std::all_of(window.begin(), window.begin() + static_cast<long>(
-                                           std::min<size_t>(window.size(), kScanWindow)),
+    all_zero = all_zero && std::all_of(window.begin(),
+                                       window.begin() + static_cast<long>(std::min<size_t>(
+                                                            window.size(), kScanWindow)),
                                        [](char c) { return c == 0; });
     if (window.size() <= kScanWindow) break;
     q += kScanWindow;
@@ -320,8 +342,7 @@ Status SegmentReader::Resync(uint64_t from, const std::string& reason) {
   std::string first;
   EVTAPE_RETURN_IF_ERROR(file_->Read(from, 1, &first));
   if (all_zero && !first.empty() && first[0] == 0) {
-    return Issue(ReadIssue::Kind::kTornTail, from, size_ - from, std::nullopt,
-                 "zero-filled tail");
+    return Issue(ReadIssue::Kind::kTornTail, from, size_ - from, std::nullopt, "zero-filled tail");
   }
   return Issue(ReadIssue::Kind::kCorruption, from, size_ - from, std::nullopt, reason);
 }
@@ -336,8 +357,8 @@ void SegmentReader::SettlePending(std::optional<uint64_t> frames_before) {
     issue.frames_lost = *frames_before - frames_accounted_;
     frames_accounted_ = *frames_before;
   }
-  strict_error_ = Issue(issue.kind, issue.offset, issue.bytes_dropped, issue.frames_lost,
-                        issue.reason);
+  strict_error_ =
+      Issue(issue.kind, issue.offset, issue.bytes_dropped, issue.frames_lost, issue.reason);
 }
 
 Status SegmentReader::Finish() {
@@ -386,8 +407,8 @@ Result<Metadata> ReadMetadata(FileSystem* fs, const std::string& path) {
     return Status::Corruption(path + ": missing or damaged metadata record");
   }
   EVTAPE_RETURN_IF_ERROR(file->Read(kFileHeaderSize + kRecordHeaderSize, h.body_len, &buf));
-  auto m = buf.size() == h.body_len && BodyCrcMatches(h, buf) ? DecodeMetadataBody(buf)
-                                                              : std::nullopt;
+  auto m =
+      buf.size() == h.body_len && BodyCrcMatches(h, buf) ? DecodeMetadataBody(buf) : std::nullopt;
   if (!m) return Status::Corruption(path + ": missing or damaged metadata record");
   return std::move(*m);
 }

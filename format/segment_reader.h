@@ -52,6 +52,12 @@ struct ReaderOptions {
   Recovery recovery = Recovery::kStrict;
   uint64_t max_chunk_raw_bytes = kMaxChunkRawBytes;  // lower it to bound memory further
   Reporter* reporter = nullptr;                      // not owned; may be null
+  // Also check each zstd chunk's decompressed content against its raw_crc (ChunkDecoder::
+  // Checks::zstd_content). The stored bytes of every record are always checked, which is
+  // what catches damage on disk; this second check guards against a faulty compressor or
+  // memory when the recording was written. `evtape verify` and the offline verbs keep it;
+  // replay, CPU-bound at --speed max, turns it off.
+  bool verify_zstd_content = true;
 };
 
 struct Entry {

@@ -75,6 +75,9 @@ Status MergedInput::OpenAll() {
     src->reporter = std::make_unique<ForwardingReporter>(sink_);
     format::ReaderOptions ro;
     ro.recovery = skip_corrupt_ ? format::Recovery::kSkipDamage : format::Recovery::kStrict;
+    // Every record's stored bytes are still checked (damage on disk); the second pass over
+    // each zstd chunk's decompressed content measured 12% of a max-speed replay at 1.5 KiB.
+    ro.verify_zstd_content = false;
     ro.reporter = src->reporter.get();
     if (UseReadAhead()) {
       EVTAPE_ASSIGN_OR_RETURN(src->ahead,

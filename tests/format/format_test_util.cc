@@ -51,11 +51,13 @@ void WriteSegment(MemFileSystem* fs, const std::string& path,
   }
 }
 
-ReadResult ReadAll(MemFileSystem* fs, const std::string& path, format::Recovery recovery) {
+ReadResult ReadAll(MemFileSystem* fs, const std::string& path, format::Recovery recovery,
+                   bool verify_zstd_content) {
   ReadResult r;
   CollectingReporter reporter;
   format::ReaderOptions opts;
   opts.recovery = recovery;
+  opts.verify_zstd_content = verify_zstd_content;
   opts.reporter = &reporter;
   auto reader = format::SegmentReader::Open(fs, path, opts);
   if (!reader.ok()) {

@@ -45,7 +45,8 @@ format::Metadata TestMetadata(uint64_t first_seq = 1);
 void WriteSegment(MemFileSystem* fs, const std::string& path,
                   const std::vector<format::Frame>& frames, const format::WriterOptions& options,
                   bool seal = true);
-ReadResult ReadAll(MemFileSystem* fs, const std::string& path, format::Recovery recovery);
+ReadResult ReadAll(MemFileSystem* fs, const std::string& path, format::Recovery recovery,
+                   bool verify_zstd_content = true);
 
 // A segment of kMixedSegmentFrames frames in 4 KiB chunks, with a gap after frame 100 (count
 // 7 + index, unknown for index 2): runs of small compressible frames (zstd chunks) and of
