@@ -84,14 +84,20 @@ class FooterStats {
   using LiveMap = std::map<std::string, Live, std::less<>>;
   // The last key counted in a table: consecutive frames mostly repeat it, and comparing one
   // string costs less than a map lookup (the recorder's writer does this for every frame).
-  // A copy starts empty, so it never points into another object's map.
+  // Copies and moves start empty on both sides, so that neither points into the other's map
+  // (a moved map's nodes belong to the destination).
   struct LastKey {
     Live* live = nullptr;
     std::string key;
     LastKey() = default;
     LastKey(const LastKey&) {}
+    LastKey(LastKey&& o) noexcept { o.live = nullptr; }
     LastKey& operator=(const LastKey&) {
       live = nullptr;
+      return *this;
+    }
+    LastKey& operator=(LastKey&& o) noexcept {
+      live = o.live = nullptr;
       return *this;
     }
   };

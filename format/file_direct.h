@@ -18,6 +18,9 @@
 // Threads: one thread at a time, like every WritableFile. Errors name the path and the cause.
 #pragma once
 
+#include <sys/types.h>
+
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -32,39 +35,53 @@ class DirectWritableFile final : public WritableFile {
   static constexpr size_t kStageBytes = 2 << 20;  // whole blocks staged before a write
 
   // Opens `path` (a new file that `fd` was just created for, opened for writing) a second time
-  // with O_DIRECT. Returns null when the file system refuses O_DIRECT; `fd` then stays the
-  // caller's. On success the file owns `fd`.
+  // with O_DIRECT, checking that both descriptors name the same file. Returns null when the
+  // file system refuses O_DIRECT; `fd` then stays the caller's. On success the file owns `fd`.
   static std::unique_ptr<DirectWritableFile> Open(const std::string& path, int fd);
   ~DirectWritableFile() override;
   DirectWritableFile(const DirectWritableFile&) = delete;
   DirectWritableFile& operator=(const DirectWritableFile&) = delete;
 
+  // After a failed write every call returns that failure (what reached the file is unknown
+  // past the last successful Append).
   Status Append(std::string_view data) override { return AppendPair(data, {}); }
   Status AppendPair(std::string_view a, std::string_view b) override;
   Status Sync() override;
   Status Close() override;
   const std::string& path() const override { return path_; }
 
-  // False once a refused direct write made the file fall back to ordinary writes.
-  bool direct() const { return direct_; }
-  // Test seam: the next direct write is treated as refused (EINVAL).
-  void RefuseNextDirectWriteForTesting() { refuse_next_ = true; }
+  // False once a refused direct write (EINVAL, EOPNOTSUPP) made the file fall back to
+  // ordinary writes.
+  bool direct() const { return direct_fd_ >= 0; }
+
+  // Test seam: the next direct write writes only `blocks` whole blocks (a short write), and
+  // the one after it fails with `error` (EINVAL: fall back; others: fail).
+  void FailDirectWriteForTesting(size_t blocks, int error) {
+    test_short_blocks_ = blocks;
+    test_error_ = error;
+  }
 
  private:
+  struct FreeDeleter {
+    void operator()(char* p) const { std::free(p); }
+  };
   DirectWritableFile(std::string path, int tail_fd, int direct_fd, char* stage);
   Status Stage(std::string_view data);
   Status WriteDirect(size_t n);  // stage_[0, n) at base_; n a multiple of kBlock
-  Status FallBack();             // writes what is staged the ordinary way; direct_ = false
+  ssize_t DirectPwrite(const char* p, size_t n, uint64_t offset);
+  Status FallBack();  // writes what is staged the ordinary way, from now on
   Status WriteAt(int fd, const char* p, size_t n, uint64_t offset);
+  Status Failed(Status s);
 
   std::string path_;
   int tail_fd_;    // ordinary descriptor: partial blocks, Sync, and everything after a fallback
-  int direct_fd_;  // O_DIRECT descriptor
-  char* stage_;    // kStageBytes, aligned to kBlock; stage_[0] belongs at file offset base_
-  size_t used_ = 0;
-  uint64_t base_ = 0;  // a multiple of kBlock while direct_
-  bool direct_ = true;
-  bool refuse_next_ = false;
+  int direct_fd_;  // O_DIRECT descriptor; -1 after a fallback
+  std::unique_ptr<char, FreeDeleter> stage_;  // kStageBytes, aligned to kBlock
+  size_t used_ = 0;    // bytes staged; stage_[0] belongs at file offset base_
+  uint64_t base_ = 0;  // a multiple of kBlock while direct
+  Status failed_;
+  size_t test_short_blocks_ = 0;
+  int test_error_ = 0;
 };
 
 }  // namespace evtape

@@ -1,7 +1,9 @@
 #include "format/segment_reader.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
+#include <thread>
 #include <utility>
 
 #include "format/crc32c.h"
@@ -77,7 +79,12 @@ Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(FileSystem* fs, const
 
 SegmentReader::SegmentReader(std::unique_ptr<RandomAccessFile> file, uint64_t size,
                              const ReaderOptions& o)
-    : file_(std::move(file)), size_(size), options_(o), body_(std::make_unique<std::string>()) {}
+    : file_(std::move(file)), size_(size), options_(o), body_(std::make_unique<std::string>()) {
+  const std::string& name = file_->path();
+  const std::string suffix = kOpenSuffix;
+  live_ = name.size() >= suffix.size() &&
+          name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
 
 SegmentReader::~SegmentReader() = default;
 
@@ -161,51 +168,88 @@ Result<bool> SegmentReader::NextBatch(EntryBatch* batch) {
   }
 }
 
+Result<SegmentReader::Fetched> SegmentReader::Fetch(uint64_t left, RecordHeader* h) {
+  EVTAPE_RETURN_IF_ERROR(file_->Read(
+      pos_, static_cast<size_t>(std::min<uint64_t>(left, kRecordHeaderSize)), &header_buf_));
+  if (header_buf_.size() < kRecordHeaderSize) return Fetched::kShortHeader;
+  if (!ParseRecordHeader(header_buf_.data(), h)) return Fetched::kBadHeader;
+  if (h->body_len > BodyCap(h->type)) return Fetched::kBadLength;
+  if (left - kRecordHeaderSize < h->body_len) return Fetched::kTruncated;
+  EVTAPE_RETURN_IF_ERROR(file_->Read(pos_ + kRecordHeaderSize, h->body_len, body_.get()));
+  if (body_->size() != h->body_len) return Status::IOError(path() + ": file shrank while reading");
+  return Fetched::kWhole;
+}
+
+bool SegmentReader::BodyIntact(const RecordHeader& h, ChunkDecoder::Checks* checks) const {
+  if (h.type != static_cast<uint8_t>(RecordType::kChunk) || body_->size() < kChunkHeaderSize) {
+    return BodyCrcMatches(h, *body_);
+  }
+  // In two parts, so that a stored chunk's content CRC comes with the body CRC (one pass).
+  const size_t n = body_->size() - kChunkHeaderSize;
+  const uint32_t head = crc32c::Value(body_->data(), kChunkHeaderSize);
+  checks->stored_crc = crc32c::Value(body_->data() + kChunkHeaderSize, n);
+  return crc32c::Unmask(h.body_crc) == crc32c::Combine(head, *checks->stored_crc, n);
+}
+
 // Reads one record at pos_. True when it produced a gap entry; frames are queued in frames_.
 Result<bool> SegmentReader::ReadRecord(Entry* entry) {
   if (pos_ >= size_) {
     EVTAPE_RETURN_IF_ERROR(Finish());
     return false;
   }
-  uint64_t left = size_ - pos_;
-  EVTAPE_RETURN_IF_ERROR(file_->Read(
-      pos_, static_cast<size_t>(std::min<uint64_t>(left, kRecordHeaderSize)), &header_buf_));
-  if (header_buf_.size() < kRecordHeaderSize) {
-    done_ = true;
-    EVTAPE_RETURN_IF_ERROR(
-        Issue(ReadIssue::Kind::kTornTail, pos_, left, std::nullopt, "truncated record header"));
-    SettlePending(std::nullopt);
-    return false;
-  }
+  const uint64_t left = size_ - pos_;
   RecordHeader h;
-  if (!ParseRecordHeader(header_buf_.data(), &h)) {
-    EVTAPE_RETURN_IF_ERROR(Resync(pos_, "bad record header"));
-    return false;
+  ChunkDecoder::Checks checks;
+  checks.zstd_content = options_.verify_zstd_content;
+  bool crc_ok = false;
+  Fetched f;
+  // A segment being written with direct I/O can briefly show a reader stale zeros inside its
+  // new end: Linux updates the size of an O_DIRECT append before it drops cached pages of the
+  // old last block. So damage in a live segment is read again, a few ms apart, before it is
+  // reported. Real damage costs at most kLiveRereads short waits.
+  constexpr int kLiveRereads = 3;
+  for (int attempt = 0;; ++attempt) {
+    EVTAPE_ASSIGN_OR_RETURN(f, Fetch(left, &h));
+    if (f == Fetched::kWhole) crc_ok = BodyIntact(h, &checks);
+    const bool damaged =
+        f == Fetched::kBadHeader || f == Fetched::kBadLength || (f == Fetched::kWhole && !crc_ok);
+    if (!damaged || !live_ || attempt == kLiveRereads) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1 << attempt));
   }
-  if (h.body_len > BodyCap(h.type)) {
-    EVTAPE_RETURN_IF_ERROR(Resync(pos_, "bad record length"));
-    return false;
+  switch (f) {
+    case Fetched::kShortHeader:
+      done_ = true;
+      EVTAPE_RETURN_IF_ERROR(
+          Issue(ReadIssue::Kind::kTornTail, pos_, left, std::nullopt, "truncated record header"));
+      SettlePending(std::nullopt);
+      return false;
+    case Fetched::kBadHeader:
+      EVTAPE_RETURN_IF_ERROR(Resync(pos_, "bad record header"));
+      return false;
+    case Fetched::kBadLength:
+      EVTAPE_RETURN_IF_ERROR(Resync(pos_, "bad record length"));
+      return false;
+    case Fetched::kTruncated: {
+      const bool is_chunk = h.type == static_cast<uint8_t>(RecordType::kChunk);
+      done_ = true;
+      if (is_chunk) SettlePending(h.frames_before);
+      EVTAPE_RETURN_IF_ERROR(Issue(ReadIssue::Kind::kTornTail, pos_, left,
+                                   is_chunk ? h.frame_count : 0, "truncated record"));
+      SettlePending(std::nullopt);
+      return false;
+    }
+    case Fetched::kWhole:
+      break;
   }
-  bool is_chunk = h.type == static_cast<uint8_t>(RecordType::kChunk);
-  if (left - kRecordHeaderSize < h.body_len) {
-    done_ = true;
-    if (is_chunk) SettlePending(h.frames_before);
-    EVTAPE_RETURN_IF_ERROR(Issue(ReadIssue::Kind::kTornTail, pos_, left,
-                                 is_chunk ? h.frame_count : 0, "truncated record"));
-    SettlePending(std::nullopt);
-    return false;
-  }
-  EVTAPE_RETURN_IF_ERROR(file_->Read(pos_ + kRecordHeaderSize, h.body_len, body_.get()));
-  if (body_->size() != h.body_len) return Status::IOError(path() + ": file shrank while reading");
-  uint64_t offset = pos_;
+  const uint64_t offset = pos_;
   pos_ += kRecordHeaderSize + h.body_len;
   bool produced = false;
-  EVTAPE_RETURN_IF_ERROR(HandleBody(h, offset, entry, &produced));
+  EVTAPE_RETURN_IF_ERROR(HandleBody(h, offset, crc_ok, checks, entry, &produced));
   return produced;
 }
 
-Status SegmentReader::HandleBody(const RecordHeader& h, uint64_t offset, Entry* entry,
-                                 bool* produced) {
+Status SegmentReader::HandleBody(const RecordHeader& h, uint64_t offset, bool crc_ok,
+                                 const ChunkDecoder::Checks& checks, Entry* entry, bool* produced) {
   uint64_t bytes = kRecordHeaderSize + h.body_len;
   auto type = static_cast<RecordType>(h.type);
   if (type == RecordType::kChunk) {
@@ -218,18 +262,6 @@ Status SegmentReader::HandleBody(const RecordHeader& h, uint64_t offset, Entry* 
       EVTAPE_RETURN_IF_ERROR(
           Issue(ReadIssue::Kind::kCorruption, offset, 0, lost, "frames missing before chunk"));
     }
-  }
-  ChunkDecoder::Checks checks;
-  checks.zstd_content = options_.verify_zstd_content;
-  bool crc_ok;
-  if (type == RecordType::kChunk && body_->size() >= kChunkHeaderSize) {
-    // In two parts, so that a stored chunk's content CRC comes with the body CRC (one pass).
-    const size_t n = body_->size() - kChunkHeaderSize;
-    const uint32_t head = crc32c::Value(body_->data(), kChunkHeaderSize);
-    checks.stored_crc = crc32c::Value(body_->data() + kChunkHeaderSize, n);
-    crc_ok = crc32c::Unmask(h.body_crc) == crc32c::Combine(head, *checks.stored_crc, n);
-  } else {
-    crc_ok = BodyCrcMatches(h, *body_);
   }
   switch (type) {
     case RecordType::kChunk: {
@@ -368,49 +400,6 @@ Status SegmentReader::Finish() {
     return Issue(ReadIssue::Kind::kUnsealed, size_, 0, std::nullopt, "no footer");
   }
   return strict_error_;
-}
-
-Result<std::optional<Footer>> ReadFooter(FileSystem* fs, const std::string& path) {
-  EVTAPE_ASSIGN_OR_RETURN(auto file, fs->NewRandomAccessFile(path));
-  EVTAPE_ASSIGN_OR_RETURN(uint64_t size, file->Size());
-  if (size < kFileHeaderSize + kRecordHeaderSize + kTrailerSize) return std::optional<Footer>();
-  std::string buf;
-  EVTAPE_RETURN_IF_ERROR(file->Read(size - kTrailerSize, kTrailerSize, &buf));
-  auto offset = DecodeTrailer(buf);
-  if (!offset || *offset < kFileHeaderSize || *offset > size - kTrailerSize - kRecordHeaderSize) {
-    return std::optional<Footer>();
-  }
-  EVTAPE_RETURN_IF_ERROR(file->Read(*offset, kRecordHeaderSize, &buf));
-  RecordHeader h;
-  if (buf.size() != kRecordHeaderSize || !ParseRecordHeader(buf.data(), &h) ||
-      h.type != static_cast<uint8_t>(RecordType::kFooter) || h.body_len > kMaxFooterBytes ||
-      *offset + kRecordHeaderSize + h.body_len + kTrailerSize != size) {
-    return std::optional<Footer>();
-  }
-  EVTAPE_RETURN_IF_ERROR(file->Read(*offset + kRecordHeaderSize, h.body_len, &buf));
-  if (buf.size() != h.body_len || !BodyCrcMatches(h, buf)) return std::optional<Footer>();
-  return DecodeFooterBody(buf);
-}
-
-Result<Metadata> ReadMetadata(FileSystem* fs, const std::string& path) {
-  EVTAPE_ASSIGN_OR_RETURN(auto file, fs->NewRandomAccessFile(path));
-  std::string buf;
-  EVTAPE_RETURN_IF_ERROR(file->Read(0, kFileHeaderSize + kRecordHeaderSize, &buf));
-  bool unsupported = false;
-  std::string why = CheckFileHeader(buf, &unsupported);
-  if (unsupported) return Status::NotSupported(path + ": " + why);
-  if (!why.empty()) return Status::Corruption(path + ": " + why);
-  RecordHeader h;
-  if (buf.size() < kFileHeaderSize + kRecordHeaderSize ||
-      !ParseRecordHeader(buf.data() + kFileHeaderSize, &h) ||
-      h.type != static_cast<uint8_t>(RecordType::kMetadata) || h.body_len > kMaxMetadataBytes) {
-    return Status::Corruption(path + ": missing or damaged metadata record");
-  }
-  EVTAPE_RETURN_IF_ERROR(file->Read(kFileHeaderSize + kRecordHeaderSize, h.body_len, &buf));
-  auto m =
-      buf.size() == h.body_len && BodyCrcMatches(h, buf) ? DecodeMetadataBody(buf) : std::nullopt;
-  if (!m) return Status::Corruption(path + ": missing or damaged metadata record");
-  return std::move(*m);
 }
 
 }  // namespace evtape::format

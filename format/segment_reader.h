@@ -122,7 +122,14 @@ class SegmentReader {
  private:
   SegmentReader(std::unique_ptr<RandomAccessFile> file, uint64_t size, const ReaderOptions& o);
   Result<bool> ReadRecord(Entry* entry);
-  Status HandleBody(const RecordHeader& h, uint64_t offset, Entry* entry, bool* produced);
+  // What reading the record at pos_ found.
+  enum class Fetched { kShortHeader, kBadHeader, kBadLength, kTruncated, kWhole };
+  // Reads the record at pos_ (header, and body when whole) into header_buf_/h and body_.
+  Result<Fetched> Fetch(uint64_t left, RecordHeader* h);
+  // Checks a whole record's body CRC; for a chunk also fills checks->stored_crc.
+  bool BodyIntact(const RecordHeader& h, ChunkDecoder::Checks* checks) const;
+  Status HandleBody(const RecordHeader& h, uint64_t offset, bool crc_ok,
+                    const ChunkDecoder::Checks& checks, Entry* entry, bool* produced);
   Status HandleFooter(uint64_t offset);
   Status Issue(ReadIssue::Kind kind, uint64_t offset, uint64_t bytes,
                std::optional<uint64_t> frames, std::string reason);
@@ -135,11 +142,14 @@ class SegmentReader {
   ReaderOptions options_;
   uint64_t pos_ = kFileHeaderSize;
   bool done_ = false;
+  // An unsealed (".open") segment may be being written right now: damage found in it is read
+  // again before it is reported (see ReadRecord).
+  bool live_ = false;
   std::optional<Metadata> metadata_;
   std::optional<Footer> footer_;
   std::optional<uint64_t> expected_seq_;  // the seq the next frame should have
-  uint64_t frames_accounted_ = 0;  // frames in all chunk headers seen so far, read or not
-  Status strict_error_;            // the corruption that ends a kStrict read
+  uint64_t frames_accounted_ = 0;         // frames in all chunk headers seen so far, read or not
+  Status strict_error_;                   // the corruption that ends a kStrict read
   std::optional<ReadIssue> pending_;      // a resync whose frame count awaits the next chunk
   ChunkDecoder decoder_;
   std::vector<FrameView> frames_;

@@ -245,8 +245,8 @@ void PrintSummary(const record::RecorderSummary& s) {
   }
   if (s.chunks_stored_behind > 0) {
     std::fprintf(stderr,
-                 "evtape record: %llu of %llu chunks stored uncompressed: compression could not "
-                 "keep up (nothing was lost; `evtape merge %s -o DIR` rewrites it compressed)\n",
+                 "evtape record: %llu of %llu chunks stored uncompressed to keep up with the "
+                 "stream (nothing was lost; `evtape merge %s -o DIR` rewrites it compressed)\n",
                  static_cast<unsigned long long>(s.chunks_stored_behind),
                  static_cast<unsigned long long>(s.chunks), s.dir.c_str());
   }

@@ -92,17 +92,11 @@ TEST_CASE("Backlog::kStore stores from the switch on, keeps every frame, counts 
   MemFileSystem fs;
   auto w = format::SegmentWriter::Create(&fs, "s.seg", TestMetadata(), opts);
   REQUIRE(w.ok());
-  // Phases of 2000 frames: compress; store (workers paused, so what they hold at the switch
-  // is stored too); compress again.
+  // Phases of 2000 frames: compress; store, with the workers idle and running (so a chunk
+  // closed in it compressed would mean it was still offered to them); compress again.
   for (size_t i = 0; i < frames.size(); ++i) {
-    if (i == 2000) {
-      (*w)->PauseCompressionForTesting(true);
-      (*w)->set_backlog(format::WriterOptions::Backlog::kStore);
-    }
-    if (i == 4000) {
-      (*w)->set_backlog(format::WriterOptions::Backlog::kCompress);
-      (*w)->PauseCompressionForTesting(false);
-    }
+    if (i == 2000) (*w)->set_backlog(format::WriterOptions::Backlog::kStore);
+    if (i == 4000) (*w)->set_backlog(format::WriterOptions::Backlog::kCompress);
     REQUIRE((*w)->Add(frames[i].view()).ok());
     if (i % 500 == 499) {
       format::Gap g{
@@ -141,6 +135,37 @@ TEST_CASE("Backlog::kStore stores from the switch on, keeps every frame, counts 
   }
   CHECK(store_phase_chunks > 4);
   CHECK(stored < st.chunks);
+}
+
+TEST_CASE("Backlog::kStore without workers stores, and its flush writes chunks in flight",
+          "[format]") {
+  auto frames = Frames(16, 400);
+  MemFileSystem fs;
+  format::WriterOptions opts;
+  opts.chunk_bytes = 4 << 10;
+  opts.backlog = format::WriterOptions::Backlog::kStore;
+  format::WriterStats st = Write(&fs, "n.seg", frames, opts);  // no workers
+  for (uint8_t codec : ChunkCodecs(&fs, "n.seg")) CHECK(codec == 0);
+  CHECK(st.chunks_stored_behind == st.chunks);
+  CHECK(ReadAll(&fs, "n.seg", format::Recovery::kStrict).frames == frames);
+
+  opts.compression_threads = 1;
+  opts.backlog = format::WriterOptions::Backlog::kCompress;
+  opts.max_pending_chunks = 64;
+  auto w = format::SegmentWriter::Create(&fs, "p.seg", TestMetadata(), opts);
+  REQUIRE(w.ok());
+  (*w)->PauseCompressionForTesting(true);  // every closed chunk stays with the workers
+  for (const auto& f : frames) REQUIRE((*w)->Add(f.view()).ok());
+  const uint64_t in_flight = (*w)->stats().chunks;
+  CHECK(in_flight == 0);  // nothing written yet
+  (*w)->set_backlog(format::WriterOptions::Backlog::kStore);
+  REQUIRE((*w)->Flush().ok());  // takes them back without waiting for the paused workers
+  CHECK((*w)->unwritten_bytes() == 0);
+  CHECK((*w)->stats().chunks == (*w)->stats().chunks_stored_behind);
+  CHECK((*w)->stats().chunks > 5);
+  (*w)->PauseCompressionForTesting(false);
+  REQUIRE((*w)->Seal().ok());
+  CHECK(ReadAll(&fs, "p.seg", format::Recovery::kStrict).frames == frames);
 }
 
 TEST_CASE("a flush with idle workers compresses the open chunk rather than storing it",
@@ -195,8 +220,9 @@ TEST_CASE("a write failure with chunks in flight is sticky and teardown is clean
     opts.chunk_bytes = 4 << 10;
     opts.compression_threads = 2;
     opts.max_pending_chunks = 4;
-    opts.backlog =
-        nth == 5 ? format::WriterOptions::Backlog::kStore : format::WriterOptions::Backlog::kWait;
+    opts.backlog = nth == 5   ? format::WriterOptions::Backlog::kCompress
+                   : nth == 9 ? format::WriterOptions::Backlog::kStore
+                              : format::WriterOptions::Backlog::kWait;
     auto w = format::SegmentWriter::Create(&fs, "e.seg", TestMetadata(), opts);
     if (!w.ok()) continue;  // the header append itself failed
     Status first;

@@ -4,7 +4,12 @@
 // byte-identical to one written through the page cache.
 #include "format/file_direct.h"
 
+#include <stdlib.h>
+
 #include <catch2/catch.hpp>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <random>
 
 #include "format/segment_writer.h"
@@ -14,7 +19,6 @@
 using namespace evtape;
 using namespace evtape::testing;
 using evtape::testutil::ReadFile;
-using evtape::testutil::TempDir;
 
 namespace {
 
@@ -47,6 +51,22 @@ std::vector<size_t> Sizes() {
   return sizes;
 }
 
+// A fresh directory in the working directory (ctest runs in the build tree, on disk), not
+// under $TMPDIR, which is often a tmpfs that refuses O_DIRECT and would test only the fallback.
+class DiskDir {
+ public:
+  DiskDir() {
+    char tmpl[] = "./direct-io-test-XXXXXX";
+    REQUIRE(::mkdtemp(tmpl) != nullptr);
+    path_ = tmpl;
+  }
+  ~DiskDir() { std::filesystem::remove_all(path_); }
+  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
 struct Opened {
   std::unique_ptr<WritableFile> file;
   DirectWritableFile* direct = nullptr;  // null where the file system refuses O_DIRECT
@@ -60,7 +80,7 @@ Opened Open(const std::string& path) {
   Opened o;
   o.file = std::move(f).value();
   o.direct = dynamic_cast<DirectWritableFile*>(o.file.get());
-  if (o.direct == nullptr) WARN("O_DIRECT refused by the file system under $TMPDIR: fallback only");
+  if (o.direct == nullptr) WARN("O_DIRECT refused by the file system here: ordinary writes only");
   return o;
 }
 
@@ -68,7 +88,7 @@ Opened Open(const std::string& path) {
 
 TEST_CASE("direct writes leave exactly the appended bytes in the file after every append",
           "[format]") {
-  TempDir dir;
+  DiskDir dir;
   const std::string path = dir / "d.seg";
   Opened o = Open(path);
   std::mt19937 rng(1);
@@ -97,31 +117,71 @@ TEST_CASE("direct writes leave exactly the appended bytes in the file after ever
   CHECK(ReadFile(path) == expected);
 }
 
-TEST_CASE("a refused direct write falls back to ordinary writes without losing a byte",
+TEST_CASE("a refused or short direct write falls back without losing or repeating a byte",
           "[format]") {
-  TempDir dir;
-  const std::string path = dir / "f.seg";
-  Opened o = Open(path);
-  if (o.direct == nullptr) return;  // nothing to fall back from
-  std::mt19937 rng(2);
-  std::string expected;
-  const auto sizes = Sizes();
-  for (size_t i = 0; i < sizes.size(); ++i) {
-    if (i == 6) o.direct->RefuseNextDirectWriteForTesting();  // mid-stream, bytes staged
-    std::string data = Bytes(&rng, sizes[i]);
-    REQUIRE(o.file->Append(data).ok());
-    expected += data;
-    REQUIRE(ReadFile(path) == expected);
-    CHECK(o.direct->direct() == (i < 6));  // sizes[6] spans whole blocks: refused at once
+  struct Case {
+    const char* name;
+    size_t short_blocks;  // whole blocks the armed write manages before the error
+    int error;
+  };
+  const Case cases[] = {{"refused with a partial block staged", 0, EINVAL},
+                        {"short write, then refused", 1, EINVAL},
+                        {"not supported after a short write", 2, EOPNOTSUPP}};
+  for (const Case& c : cases) {
+    SECTION(c.name) {
+      DiskDir dir;
+      const std::string path = dir / "f.seg";
+      Opened o = Open(path);
+      if (o.direct == nullptr) {
+        WARN("O_DIRECT refused here: nothing to fall back from");
+        return;
+      }
+      std::mt19937 rng(2);
+      std::string expected;
+      auto append = [&](size_t n) {
+        std::string data = Bytes(&rng, n);
+        REQUIRE(o.file->Append(data).ok());
+        expected += data;
+        REQUIRE(ReadFile(path) == expected);
+      };
+      append(5000);  // one block written direct, 904 bytes staged (and written ordinarily)
+      CHECK(o.direct->direct());
+      o.direct->FailDirectWriteForTesting(c.short_blocks, c.error);
+      append(3 * DirectWritableFile::kBlock + 10);  // the armed write
+      CHECK_FALSE(o.direct->direct());
+      append(100);
+      append(DirectWritableFile::kStageBytes + 3);
+      REQUIRE(o.file->Close().ok());
+      CHECK(ReadFile(path) == expected);
+    }
   }
-  CHECK_FALSE(o.direct->direct());
-  REQUIRE(o.file->Close().ok());
-  CHECK(ReadFile(path) == expected);
+}
+
+TEST_CASE("a failed direct write is reported with the path and stays failed", "[format]") {
+  DiskDir dir;
+  const std::string path = dir / "e.seg";
+  Opened o = Open(path);
+  if (o.direct == nullptr) {
+    WARN("O_DIRECT refused here");
+    return;
+  }
+  std::string data(3 * DirectWritableFile::kBlock, 'x');
+  REQUIRE(o.file->Append(data).ok());
+  o.direct->FailDirectWriteForTesting(1, ENOSPC);
+  Status s = o.file->Append(data);
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.message().find(path) != std::string::npos);
+  CHECK(s.message().find(std::strerror(ENOSPC)) != std::string::npos);
+  CHECK(o.file->Append("more").message() == s.message());
+  CHECK(o.file->Sync().message() == s.message());
+  CHECK(o.file->Close().message() == s.message());
+  // What was appended before the failure is intact.
+  CHECK(ReadFile(path).substr(0, data.size()) == data);
 }
 
 TEST_CASE("a segment written direct is byte-identical to one written through the page cache",
           "[format]") {
-  TempDir dir;
+  DiskDir dir;
   FrameGen gen(3);
   std::vector<format::Frame> frames;
   for (int i = 0; i < 3000; ++i) frames.push_back(gen.Next(11));

@@ -170,6 +170,13 @@ TEST_CASE("FooterStats counts repeated and alternating keys, and a copy counts o
   CHECK(copy.sources().keys["h1"].count == 14);
   CHECK(copy.total().count == 14);
   CHECK(copy.total().max == 10);
+
+  FooterStats moved = std::move(copy);
+  moved.Add(View(6 * s, "y", ev[1]));
+  copy = FooterStats();  // reusing the moved-from object must not touch `moved`
+  copy.Add(View(6 * s, "y", ev[1]));
+  CHECK(moved.types().keys["B"].count == 7);
+  CHECK(copy.types().keys["B"].count == 1);
 }
 
 }  // namespace
