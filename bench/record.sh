@@ -65,5 +65,5 @@ for SIZE in ${SIZES:-300 1536}; do
   echo "  rounds: bare $(tr '\n' ' ' < "$TMP/bare")/ record $(tr '\n' ' ' < "$TMP/rec")"
 done
 echo "lost: most messages lost in any round (0 = every message recorded); peak_RSS: largest of the rounds"
-echo "stored_behind: chunks stored uncompressed because the idle-priority compressors were starved, per round"
+echo "stored_behind: chunks stored uncompressed (compression off while the buffer was filling) / all chunks, per round"
 echo "recorder memory bound: --buffer (default 512MiB of queued messages) + ~20MiB of chunks in flight"
