@@ -80,10 +80,7 @@ Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(FileSystem* fs, const
 SegmentReader::SegmentReader(std::unique_ptr<RandomAccessFile> file, uint64_t size,
                              const ReaderOptions& o)
     : file_(std::move(file)), size_(size), options_(o), body_(std::make_unique<std::string>()) {
-  const std::string& name = file_->path();
-  const std::string suffix = kOpenSuffix;
-  live_ = name.size() >= suffix.size() &&
-          name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+  live_ = file_->path().ends_with(kOpenSuffix);
 }
 
 SegmentReader::~SegmentReader() = default;

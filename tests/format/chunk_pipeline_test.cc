@@ -15,11 +15,15 @@ using namespace evtape::testing;
 
 namespace {
 
-std::vector<format::Frame> Frames(uint64_t seed, int n) {
-  FrameGen gen(seed);
-  std::vector<format::Frame> out;
-  for (int i = 0; i < n; ++i) out.push_back(gen.Next(11));
-  return out;
+// One compression worker that may fall behind: at most 2 chunks pending, 1 ms flush wait.
+format::WriterOptions OneWorkerCompressing() {
+  format::WriterOptions opts;
+  opts.chunk_bytes = 8 << 10;
+  opts.compression_threads = 1;
+  opts.backlog = format::WriterOptions::Backlog::kCompress;
+  opts.max_pending_chunks = 2;
+  opts.flush_wait_ns = 1'000'000;
+  return opts;
 }
 
 // Writes frames with a gap after every 500th and a Flush after every 300th; seals. With
@@ -63,7 +67,7 @@ std::vector<uint8_t> ChunkCodecs(MemFileSystem* fs, const std::string& path) {
 }  // namespace
 
 TEST_CASE("compression workers that are waited for write the same bytes as inline", "[format]") {
-  auto frames = Frames(11, 3000);
+  auto frames = MakeFrames(11, 3000);
   format::WriterOptions inline_opts;
   inline_opts.chunk_bytes = 16 << 10;
   MemFileSystem a, b;
@@ -82,13 +86,8 @@ TEST_CASE("compression workers that are waited for write the same bytes as inlin
 
 TEST_CASE("Backlog::kStore stores from the switch on, keeps every frame, counts exactly",
           "[format]") {
-  auto frames = Frames(12, 6000);
-  format::WriterOptions opts;
-  opts.chunk_bytes = 8 << 10;
-  opts.compression_threads = 1;
-  opts.backlog = format::WriterOptions::Backlog::kCompress;
-  opts.max_pending_chunks = 2;
-  opts.flush_wait_ns = 1'000'000;
+  auto frames = MakeFrames(12, 6000);
+  format::WriterOptions opts = OneWorkerCompressing();
   MemFileSystem fs;
   auto w = format::SegmentWriter::Create(&fs, "s.seg", TestMetadata(), opts);
   REQUIRE(w.ok());
@@ -139,7 +138,7 @@ TEST_CASE("Backlog::kStore stores from the switch on, keeps every frame, counts 
 
 TEST_CASE("Backlog::kStore without workers stores, and its flush writes chunks in flight",
           "[format]") {
-  auto frames = Frames(16, 400);
+  auto frames = MakeFrames(16, 400);
   MemFileSystem fs;
   format::WriterOptions opts;
   opts.chunk_bytes = 4 << 10;
@@ -170,7 +169,7 @@ TEST_CASE("Backlog::kStore without workers stores, and its flush writes chunks i
 
 TEST_CASE("a flush with idle workers compresses the open chunk rather than storing it",
           "[format]") {
-  auto frames = Frames(13, 40);
+  auto frames = MakeFrames(13, 40);
   format::WriterOptions opts;
   opts.compression_threads = 2;
   opts.backlog = format::WriterOptions::Backlog::kCompress;
@@ -212,7 +211,7 @@ TEST_CASE("incompressible chunks are stored, and counted apart from being behind
 }
 
 TEST_CASE("a write failure with chunks in flight is sticky and teardown is clean", "[format]") {
-  auto frames = Frames(15, 2000);
+  auto frames = MakeFrames(15, 2000);
   for (int nth : {2, 5, 9}) {
     MemFileSystem fs;
     fs.fault = {MemFileSystem::Op::kAppend, nth, true, 28 /*ENOSPC*/};
@@ -243,7 +242,7 @@ TEST_CASE("a write failure with chunks in flight is sticky and teardown is clean
 }
 
 TEST_CASE("destroying a writer with chunks still being compressed is clean", "[format]") {
-  auto frames = Frames(16, 3000);
+  auto frames = MakeFrames(16, 3000);
   MemFileSystem fs;
   format::WriterOptions opts;
   opts.chunk_bytes = 2 << 10;
@@ -287,13 +286,8 @@ TEST_CASE("crc32c of large buffers (three interleaved streams) equals small step
 
 TEST_CASE("Backlog::kCompress compresses on the calling thread when the workers get no CPU",
           "[format]") {
-  auto frames = Frames(19, 3000);
-  format::WriterOptions opts;
-  opts.chunk_bytes = 8 << 10;
-  opts.compression_threads = 1;
-  opts.backlog = format::WriterOptions::Backlog::kCompress;
-  opts.max_pending_chunks = 2;
-  opts.flush_wait_ns = 1'000'000;
+  auto frames = MakeFrames(19, 3000);
+  format::WriterOptions opts = OneWorkerCompressing();
   MemFileSystem fs;
   // Workers paused for every other run of 400 frames: the writer compresses those itself.
   format::WriterStats st = Write(&fs, "c.seg", frames, opts, 400);
@@ -310,7 +304,7 @@ TEST_CASE("Backlog::kCompress compresses on the calling thread when the workers 
 
 TEST_CASE("a shared pool serves successive writers; an unflushed writer's chunks never leak",
           "[format]") {
-  auto frames = Frames(20, 1500);
+  auto frames = MakeFrames(20, 1500);
   format::CompressionPool pool(2, 1, false);
   format::WriterOptions opts;
   opts.chunk_bytes = 4 << 10;

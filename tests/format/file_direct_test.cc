@@ -182,9 +182,7 @@ TEST_CASE("a failed direct write is reported with the path and stays failed", "[
 TEST_CASE("a segment written direct is byte-identical to one written through the page cache",
           "[format]") {
   DiskDir dir;
-  FrameGen gen(3);
-  std::vector<format::Frame> frames;
-  for (int i = 0; i < 3000; ++i) frames.push_back(gen.Next(11));
+  const std::vector<format::Frame> frames = MakeFrames(3, 3000);
   std::string bytes[2];
   for (int direct = 0; direct < 2; ++direct) {
     format::WriterOptions opts;

@@ -25,6 +25,13 @@ format::Frame FrameGen::Next(int max_log2) {
   return f;
 }
 
+std::vector<format::Frame> MakeFrames(uint64_t seed, int n, int max_log2) {
+  FrameGen gen(seed);
+  std::vector<format::Frame> out;
+  for (int i = 0; i < n; ++i) out.push_back(gen.Next(max_log2));
+  return out;
+}
+
 format::Metadata TestMetadata(uint64_t first_seq) {
   format::Metadata m;
   m.recording_id = "test-recording";

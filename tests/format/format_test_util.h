@@ -26,6 +26,9 @@ class FrameGen {
   int64_t time_ = 1'795'000'000'000'000'000;
 };
 
+// n frames from FrameGen(seed), payloads up to 2^max_log2 bytes.
+std::vector<format::Frame> MakeFrames(uint64_t seed, int n, int max_log2 = 11);
+
 struct ReadResult {
   std::vector<format::Frame> frames;
   std::vector<format::Gap> gaps;

@@ -73,9 +73,7 @@ TEST_CASE("stale zeros in a live segment are read again; lasting damage is still
           "[format]") {
   // An unsealed segment: several chunks, flushed, never sealed.
   MemFileSystem mem;
-  FrameGen gen(31);
-  std::vector<format::Frame> frames;
-  for (int i = 0; i < 200; ++i) frames.push_back(gen.Next(6));
+  const std::vector<format::Frame> frames = MakeFrames(31, 200, 6);
   format::WriterOptions opts;
   opts.chunk_bytes = 1 << 10;
   WriteSegment(&mem, "s.seg", frames, opts, /*seal=*/false);
