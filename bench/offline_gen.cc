@@ -1,13 +1,13 @@
 // Writes a sealed recording of realistic wasmCloud CloudEvents for bench/offline.sh:
 //   offline_gen DIR RAW_MIB
-// Segments rotate at 256 MiB of raw frame bytes, each sealed with FooterStats extra, as every
+// Segments rotate at 256 MiB of raw frame bytes, each sealed with EventStats extra, as every
 // evtape writer does. Prints "frames raw_bytes file_bytes segments" on stdout.
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string>
 
-#include "common/footer_stats.h"
+#include "wasmcloud/event_stats.h"
 #include "format/recording.h"
 #include "format/segment_writer.h"
 
@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
   evtape::FileSystem* fs = evtape::FileSystem::Default();
   if (!fs->CreateDir(dir).ok()) return 1;
   std::unique_ptr<evtape::format::SegmentWriter> w;
-  std::unique_ptr<evtape::FooterStats> stats;
+  std::unique_ptr<evtape::wasmcloud::EventStats> stats;
   uint32_t index = 0;
   uint64_t raw = 0, file = 0, seq = 0;
   int64_t t0 = 1'795'000'000'000'000'000;
@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
         return 1;
       }
       w = std::move(r).value();
-      stats = std::make_unique<evtape::FooterStats>();
+      stats = std::make_unique<evtape::wasmcloud::EventStats>();
     }
     ++seq;
     int64_t t = t0 + static_cast<int64_t>(seq) * 100'000;  // 10,000 msg/s

@@ -25,7 +25,7 @@
 #include <thread>
 #include <vector>
 
-#include "common/ids.h"
+#include "wasmcloud/ids.h"
 #include "format/recording.h"
 #include "format/segment_writer.h"
 
@@ -63,7 +63,7 @@ int Gen(const std::string& dir, int n, int size, bool irregular) {
   md.recording_id = "bench";
   auto w = format::SegmentWriter::Create(fs, format::SegmentPath(dir, 1), md, {});
   if (!w.ok()) return 1;
-  evtape::ids::IdRng rng(7);
+  evtape::wasmcloud::ids::IdRng rng(7);
   int64_t t = 1'785'420'000'000'000'000;
   std::string payload;
   for (int i = 0; i < n; ++i) {
@@ -73,7 +73,7 @@ int Gen(const std::string& dir, int n, int size, bool irregular) {
     } else {
       t += 1000;
     }
-    payload = R"({"specversion":"1.0","id":")" + evtape::ids::NewEventId(t, rng) +
+    payload = R"({"specversion":"1.0","id":")" + evtape::wasmcloud::ids::NewEventId(t, rng) +
               R"(","type":"com.wasmcloud.lattice.host_heartbeat","source":"NBENCH","time":"x","data":{"pad":")";
     const size_t want = static_cast<size_t>(size);
     payload.append(want > payload.size() + 3 ? want - payload.size() - 3 : 0, 'a');

@@ -16,7 +16,7 @@
 #include <mutex>
 #include <vector>
 
-#include "common/nats_connection.h"
+#include "nats/connection.h"
 #include "format/types.h"
 
 namespace evtape::record {

@@ -8,8 +8,8 @@
 #include <cstring>
 #include <thread>
 
-#include "common/raw_msg.h"
-#include "common/units.h"
+#include "nats/raw_msg.h"
+#include "util/units.h"
 #include "format/segment_format.h"
 #include "record/handoff_queue.h"
 #include "record/resume.h"

@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "common/nats_connection.h"
+#include "nats/connection.h"
 #include "format/file.h"
 #include "record/segment_sink.h"
 
@@ -54,6 +54,8 @@ struct RecorderOptions {
   bool direct_io = true;
   int64_t drain_timeout_ms = 5000;  // for messages already received when stopping
   std::string tool = "evtape";      // metadata "tool", e.g. "evtape 0.1.0"
+  // Statistics stored in each segment footer (e.g. CloudEvent types for `info`); may be empty.
+  format::SegmentStatsFactory segment_stats;
   // Progress messages for humans ("recording ... to DIR", outages); may be empty. Called from
   // the Run() thread and nats.c's callback threads: must be thread-safe.
   std::function<void(const std::string&)> log;

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <thread>
 
-#include "common/raw_msg.h"
+#include "nats/raw_msg.h"
 #include "record/handoff_queue.h"
 #include "record/recorder.h"
 #include "record/resume.h"
@@ -219,6 +219,7 @@ Result<RecorderSummary> Recorder::Run(const std::function<void(const LiveStats&)
   so.compression_threads = options_.compression_threads >= 0 ? options_.compression_threads
                                                              : DefaultCompressionThreads();
   so.flush_interval_ns = options_.flush_interval_ns;
+  so.segment_stats = options_.segment_stats;
   SegmentSink sink(fs_, so, &counters_);
   EVTAPE_RETURN_IF_ERROR(sink.Open());
   if (resume.restart_gap) EVTAPE_RETURN_IF_ERROR(sink.AddGap(*resume.restart_gap));

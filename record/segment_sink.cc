@@ -77,17 +77,13 @@ Status SegmentSink::OpenSegment(int64_t mono_ns) {
   ++next_index_;
   segment_start_mono_ = mono_ns;
   counters_->segments.fetch_add(1, std::memory_order_relaxed);
-#ifdef EVTAPE_RECORD_HAS_FOOTER_STATS
-  footer_stats_ = std::make_unique<FooterStats>();
-#endif
+  segment_stats_ = options_.segment_stats ? options_.segment_stats() : nullptr;
   return Status::Ok();
 }
 
 Status SegmentSink::Seal() {
   nlohmann::json extra = nlohmann::json::object();
-#ifdef EVTAPE_RECORD_HAS_FOOTER_STATS
-  if (footer_stats_) extra = footer_stats_->ToJson();
-#endif
+  if (segment_stats_) extra = segment_stats_->ToJson();
   Status s = writer_->Seal(extra);
   sealed_stored_bytes_ += writer_->stats().file_bytes;
   sealed_chunks_ += writer_->stats().chunks;
@@ -116,9 +112,7 @@ Status SegmentSink::AddFrame(format::FrameView frame) {
     return s;
   }
   ++next_seq_;
-#ifdef EVTAPE_RECORD_HAS_FOOTER_STATS
-  footer_stats_->Add(frame);
-#endif
+  if (segment_stats_) segment_stats_->Add(frame);
   counters_->frames.fetch_add(1, std::memory_order_relaxed);
   counters_->raw_bytes.fetch_add(frame.RawSize(), std::memory_order_relaxed);
   // Counting what is not written yet keeps the segment within the limit (by at most one

@@ -12,13 +12,9 @@
 #include <string>
 
 #include "format/file.h"
+#include "format/segment_stats.h"
 #include "format/segment_writer.h"
 #include "format/types.h"
-
-#if __has_include("common/footer_stats.h")
-#include "common/footer_stats.h"
-#define EVTAPE_RECORD_HAS_FOOTER_STATS 1
-#endif
 
 namespace evtape::record {
 
@@ -42,6 +38,7 @@ struct SinkOptions {
   int compression_threads = 1;
   int64_t flush_interval_ns = 200'000'000;  // bounds how long a flush waits for the workers
   bool direct_io = true;  // write segments around the page cache (format::WriterOptions)
+  format::SegmentStatsFactory segment_stats;  // footer statistics per segment; may be empty
 };
 
 // Totals over all segments this sink wrote; readable from other threads.
@@ -101,9 +98,7 @@ class SegmentSink {
   bool keeping_up_ = true;
   bool under_pressure_ = false;
   Status status_;
-#ifdef EVTAPE_RECORD_HAS_FOOTER_STATS
-  std::unique_ptr<FooterStats> footer_stats_;
-#endif
+  std::unique_ptr<format::SegmentStats> segment_stats_;  // null without a stats factory
 };
 
 }  // namespace evtape::record

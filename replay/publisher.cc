@@ -5,7 +5,7 @@
 #include <condition_variable>
 #include <mutex>
 
-#include "common/raw_msg.h"
+#include "nats/raw_msg.h"
 
 namespace evtape::replay {
 

@@ -18,7 +18,7 @@
 #include <string>
 #include <string_view>
 
-#include "common/nats_connection.h"
+#include "nats/connection.h"
 #include "format/status.h"
 
 namespace evtape::replay {

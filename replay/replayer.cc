@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <limits>
 
-#include "common/units.h"
+#include "util/units.h"
 #include "replay/input.h"
 #include "replay/progress.h"
 
@@ -79,7 +79,6 @@ struct Run {
   ReplayStats st;
   uint64_t remaining = std::numeric_limits<uint64_t>::max();
   std::string payload_buf;
-  CloudEventPeek peek;
   uint64_t errors_printed = 0;
 
   Run(const ReplayOptions& opts, Publisher* p, Clock* c, const std::atomic<bool>* s,
@@ -88,14 +87,14 @@ struct Run {
 
   bool Stopped() const { return stop != nullptr && stop->load(std::memory_order_relaxed); }
   // One message: returns false when the run must end (stop request or outage).
-  bool Send(const format::FrameView& f, int64_t offset, Pacer* pacer, CloudEventRewriter* rw);
+  bool Send(const format::FrameView& f, int64_t offset, Pacer* pacer, PayloadRewriter* rw);
 };
 
 bool Run::Send(const format::FrameView& f, int64_t offset, Pacer* pacer,
-               CloudEventRewriter* rw) {
+               PayloadRewriter* rw) {
   std::optional<std::string> mapped = o.map.Apply(f.subject);
   OutMessage m{mapped ? std::string_view(*mapped) : f.subject, f.reply, f.headers, f.payload};
-  if (rw->active() && rw->Rewrite(f.payload, f.time_ns, &payload_buf)) {
+  if (rw != nullptr && rw->Rewrite(f.payload, f.time_ns, &payload_buf)) {
     m.payload = payload_buf;
     ++st.rewritten;
   }
@@ -147,7 +146,7 @@ Result<ReplayStats> RunReplay(const ReplayOptions& o, Publisher* publisher, Cloc
 
   Timeline tl(o.pace);
   Pacer pacer(clock);
-  CloudEventRewriter rw(o.rewrite);
+  std::unique_ptr<PayloadRewriter> rw = o.rewriter ? o.rewriter() : nullptr;
   const int64_t shift_anchor = o.shift_anchor_ns.value_or(RealtimeNs());
   Progress progress(o.progress, o.inputs, in->first_time_ns(), o.loops, diag);
   pacer.Start();
@@ -171,14 +170,14 @@ Result<ReplayStats> RunReplay(const ReplayOptions& o, Publisher* publisher, Cloc
     }
     r.st.recorded_ns += tl.recorded_ns();
     tl.Reset();
-    rw.BeginPass(shift_anchor + pass_start);
+    if (rw) rw->BeginPass(shift_anchor + pass_start);
     ++r.st.passes;
     format::FrameView f;
     for (;;) {
       auto more = in->Next(&f);
       if (!more.ok()) return more.status();
       if (!*more || r.remaining == 0) break;
-      if (!sel.Matches(f, &r.peek)) {
+      if (!sel.Matches(f)) {
         ++r.st.filtered;
         continue;
       }
@@ -188,7 +187,7 @@ Result<ReplayStats> RunReplay(const ReplayOptions& o, Publisher* publisher, Cloc
         continue;
       }
       const int64_t offset = pass_start + tl.Next(f.time_ns);
-      if (!r.Send(f, offset, &pacer, &rw)) {
+      if (!r.Send(f, offset, &pacer, rw.get())) {
         if (!r.st.outage) {
           r.st.interrupted = true;
           break;

@@ -2,7 +2,7 @@
 // hands it to a Publisher (or prints the schedule for --dry-run), then reports.
 //
 // Determinism: for the same inputs and options the sequence of messages, their bytes and
-// their schedule offsets are identical on every run (rewrites depend only on --seed and the
+// their schedule offsets are identical on every run (rewrites must depend only on their options and the
 // pinned --shift-time anchor). Ordering: recorded order within an input, merged by time across
 // inputs (see input.h).
 //
@@ -18,8 +18,8 @@
 #include <string>
 #include <vector>
 
-#include "common/selection.h"
-#include "replay/cloudevent_rewrite.h"
+#include "util/selection.h"
+#include "replay/rewriter.h"
 #include "replay/publisher.h"
 #include "replay/schedule.h"
 #include "replay/subject_map.h"
@@ -32,7 +32,7 @@ struct ReplayOptions {
   Selection selection;
   std::optional<uint64_t> count;  // at most this many messages in total
   SubjectMap map;
-  RewriteOptions rewrite;
+  RewriterFactory rewriter;  // empty: payloads go out as recorded
   std::optional<int64_t> shift_anchor_ns;  // --shift-time=T; default: the wall clock at start
   uint64_t loops = 1;                      // 0 = forever
   int64_t loop_delay_ns = 0;

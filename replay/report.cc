@@ -1,7 +1,7 @@
 // The end-of-run report of RunReplay (declared in replayer.h).
 #include <cstdio>
 
-#include "common/units.h"
+#include "util/units.h"
 #include "replay/replayer.h"
 
 namespace evtape::replay {

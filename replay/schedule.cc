@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "common/units.h"
+#include "util/units.h"
 
 namespace evtape::replay {
 

@@ -16,7 +16,7 @@
 #include <cstdint>
 #include <string>
 
-#include "replay/clock.h"
+#include "util/clock.h"
 
 namespace evtape::replay {
 

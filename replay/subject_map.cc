@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "common/units.h"
+#include "util/units.h"
 
 namespace evtape::replay {
 namespace {

@@ -4,7 +4,7 @@
 #
 #   ./tools/dev.sh demo [ARGS...]        install, build (Release), run `evtape demo ARGS...`
 #   ./tools/dev.sh test [AREA]           install, build, run the test suite (or one area:
-#                                        format, common, record, replay, tools, wasmcloud)
+#                                        format, util, record, replay, offline, wasmcloud, harness)
 #   ./tools/dev.sh test --sanitize [AREA] the same under ASan+UBSan in build-asan/
 #   ./tools/dev.sh build                 install and build only
 #   ./tools/dev.sh bench [NAME]          build and run the benchmarks in bench/

@@ -1,10 +1,10 @@
 // evtape cat: frames and gaps as JSON lines (docs/jsonl.md), or raw payloads.
 #include <iostream>
 
-#include "common/selection.h"
-#include "tools/jsonl.h"
-#include "tools/offline_common.h"
-#include "tools/verb_util.h"
+#include "util/selection.h"
+#include "jsonl/codec.h"
+#include "offline/common.h"
+#include "tools/flags.h"
 #include "tools/verbs.h"
 
 namespace evtape::cli {
@@ -46,7 +46,6 @@ struct CatState {
   bool payload_only = false;
   uint64_t printed = 0;
   jsonl::EncodeStats enc;
-  CloudEventPeek peek;
 };
 
 // Prints one entry; false when output should stop (limit reached is handled by the caller).
@@ -55,7 +54,7 @@ void Print(const format::Entry& e, CatState* st, std::string* out) {
     if (!st->payload_only && st->sel.MatchesGap(e.gap)) jsonl::AppendGapLine(e.gap, out, &st->enc);
     return;
   }
-  if (!st->sel.SelectsAll() && !st->sel.Matches(e.frame, &st->peek)) return;
+  if (!st->sel.SelectsAll() && !st->sel.Matches(e.frame)) return;
   st->printed++;
   if (st->payload_only) {
     out->append(e.frame.payload);
@@ -71,7 +70,7 @@ int RunCat(const Args& args) {
   po::options_description options = Options();
   po::variables_map vm;
   std::vector<std::string> inputs;
-  if (auto code = offline::ParseRecordingArgs(kHelp, options, args, &vm, &inputs, nullptr)) {
+  if (auto code = ParseRecordingArgs(kHelp, options, args, &vm, &inputs, nullptr)) {
     return *code;
   }
   auto sel = SelectionFromOptions(vm);

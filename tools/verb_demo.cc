@@ -14,17 +14,17 @@
 #include <mutex>
 #include <thread>
 
-#include "common/footer_stats.h"
-#include "common/nats_connection.h"
-#include "common/nats_server_process.h"
-#include "common/raw_msg.h"
-#include "common/units.h"
+#include "wasmcloud/event_stats.h"
+#include "nats/connection.h"
+#include "nats/server_process.h"
+#include "nats/raw_msg.h"
+#include "util/units.h"
 #include "format/recording.h"
 #include "format/segment_writer.h"
-#include "replay/clock.h"
+#include "util/clock.h"
 #include "replay/replayer.h"
-#include "replay/demo_fixture.h"
-#include "tools/verb_util.h"
+#include "wasmcloud/demo_fixture.h"
+#include "tools/flags.h"
 #include "tools/verbs.h"
 
 namespace evtape::cli {
@@ -98,7 +98,7 @@ class Capture {
   }
   std::mutex mu_;
   std::unique_ptr<format::SegmentWriter> writer_;
-  FooterStats stats_;
+  wasmcloud::EventStats stats_;
   Status status_;
   uint64_t seq_ = 0;
   std::atomic<uint64_t> count_{0};
@@ -154,7 +154,7 @@ int RunDemo(const Args& args) {
     work = tmpl;
   }
   auto fixture = vm.count("fixture") ? Result<std::string>(vm["fixture"].as<std::string>())
-                                     : replay::FindOrBuildDemoFixture(work + "/fixture");
+                                     : wasmcloud::FindOrBuildDemoFixture(work + "/fixture");
   if (!fixture.ok()) return RuntimeError(kHelp, fixture.status());
   const std::string out_dir = vm.count("output") ? vm["output"].as<std::string>() : work + "/recording";
   if (std::filesystem::exists(out_dir) && !std::filesystem::is_empty(out_dir)) {
@@ -196,7 +196,7 @@ int RunDemo(const Args& args) {
   ps.send_asap = false;
   auto pub = replay::NatsPublisher::Connect(conn, ps);
   if (!pub.ok()) return RuntimeError(kHelp, pub.status());
-  replay::MonotonicClock clock;
+  MonotonicClock clock;
   std::cout << "Replaying " << *fixture << " at full speed\n";
   auto st = replay::RunReplay(ro, pub->get(), &clock, nullptr, std::cout, std::cerr);
   if (!st.ok()) return RuntimeError(kHelp, st.status());

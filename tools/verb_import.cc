@@ -6,9 +6,9 @@
 #include <fstream>
 #include <iostream>
 
-#include "tools/jsonl.h"
-#include "tools/offline_common.h"
-#include "tools/verb_util.h"
+#include "jsonl/codec.h"
+#include "offline/common.h"
+#include "tools/flags.h"
 #include "tools/verbs.h"
 
 namespace evtape::cli {

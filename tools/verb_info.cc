@@ -5,9 +5,9 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "common/units.h"
-#include "tools/offline_info.h"
-#include "tools/verb_util.h"
+#include "util/units.h"
+#include "offline/info.h"
+#include "tools/flags.h"
 #include "tools/verbs.h"
 
 namespace evtape::cli {
@@ -42,14 +42,14 @@ po::options_description Options() {
   return d;
 }
 
-std::string Rate(const KeyRate& r) {
+std::string Rate(const wasmcloud::KeyRate& r) {
   char buf[64];
   std::snprintf(buf, sizeof(buf), "%llu / %.1f / %llu", static_cast<unsigned long long>(r.min),
                 r.Avg(), static_cast<unsigned long long>(r.max));
   return buf;
 }
 
-nlohmann::json RateJson(const KeyRate& r) {
+nlohmann::json RateJson(const wasmcloud::KeyRate& r) {
   return {{"count", r.count}, {"min_per_s", r.min}, {"avg_per_s", r.Avg()}, {"max_per_s", r.max}};
 }
 
@@ -168,14 +168,14 @@ void PrintText(const RecordingInfo& info, size_t top) {
               << FormatBytes(c.raw_bytes / c.count) << " raw on average, stored "
               << FormatBytes(c.min_stored) << " .. " << FormatBytes(c.max_stored) << "\n";
   }
-  using SubjectRow = std::pair<format::SubjectStats, std::optional<KeyRate>>;
+  using SubjectRow = std::pair<format::SubjectStats, std::optional<wasmcloud::KeyRate>>;
   std::vector<std::pair<std::string, SubjectRow>> subjects;
   auto subject_rates = info.stats.subjects();
   for (const auto& [name, s] : info.subjects) {
     auto it = subject_rates.keys.find(name);
     subjects.push_back(
         {name,
-         {s, it == subject_rates.keys.end() ? std::nullopt : std::optional<KeyRate>(it->second)}});
+         {s, it == subject_rates.keys.end() ? std::nullopt : std::optional<wasmcloud::KeyRate>(it->second)}});
   }
   PrintTable<SubjectRow>(
       info.subjects_truncated ? "Subjects (truncated in a footer)" : "Subjects", subjects, top,
@@ -185,15 +185,15 @@ void PrintText(const RecordingInfo& info, size_t top) {
       },
       [](const SubjectRow& r) { return r.first.frames; });
   auto types = info.stats.types();
-  PrintTable<KeyRate>(
+  PrintTable<wasmcloud::KeyRate>(
       "CloudEvent types", {types.keys.begin(), types.keys.end()}, top,
-      [](const KeyRate& r) { return std::to_string(r.count) + " msgs, " + Rate(r) + " /s"; },
-      [](const KeyRate& r) { return r.count; });
+      [](const wasmcloud::KeyRate& r) { return std::to_string(r.count) + " msgs, " + Rate(r) + " /s"; },
+      [](const wasmcloud::KeyRate& r) { return r.count; });
   auto sources = info.stats.sources();
-  PrintTable<KeyRate>(
+  PrintTable<wasmcloud::KeyRate>(
       "Sources", {sources.keys.begin(), sources.keys.end()}, top,
-      [](const KeyRate& r) { return std::to_string(r.count) + " msgs"; },
-      [](const KeyRate& r) { return r.count; });
+      [](const wasmcloud::KeyRate& r) { return std::to_string(r.count) + " msgs"; },
+      [](const wasmcloud::KeyRate& r) { return r.count; });
   if (info.segments_without_stats > 0) {
     std::cout << "  (" << info.segments_without_stats
               << " sealed segments carry no type/source statistics; use --scan)\n";
@@ -218,7 +218,7 @@ int RunInfo(const Args& args) {
   po::options_description options = Options();
   po::variables_map vm;
   std::vector<std::string> inputs;
-  if (auto code = offline::ParseRecordingArgs(kHelp, options, args, &vm, &inputs, nullptr)) {
+  if (auto code = ParseRecordingArgs(kHelp, options, args, &vm, &inputs, nullptr)) {
     return *code;
   }
   size_t top = 20;

@@ -2,10 +2,10 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "tools/lint_check.h"
-#include "tools/lint_input.h"
-#include "tools/offline_common.h"
-#include "tools/verb_util.h"
+#include "wasmcloud/lint_check.h"
+#include "wasmcloud/lint_input.h"
+#include "offline/common.h"
+#include "tools/flags.h"
 #include "tools/verbs.h"
 
 namespace evtape::cli {
@@ -60,40 +60,40 @@ std::string Printable(std::string_view s) {
   return out;
 }
 
-void Print(const lint::LintItem& item, bool jsonl, const lint::Finding& f, bool json) {
+void Print(const wasmcloud::lint::LintItem& item, bool jsonl, const wasmcloud::lint::Finding& f, bool json) {
   if (json) {
     nlohmann::ordered_json j;
     j[jsonl ? "line" : "seq"] = item.where;
     j["subject"] = std::string(item.subject);
-    j["severity"] = lint::SeverityName(f.severity);
+    j["severity"] = wasmcloud::lint::SeverityName(f.severity);
     j["rule"] = f.rule;
     j["message"] = f.message;
     std::cout << j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
   } else {
     std::cout << (jsonl ? "line " : "seq ") << item.where << " " << Printable(item.subject) << " "
-              << lint::SeverityName(f.severity) << " " << f.rule << ": " << f.message << "\n";
+              << wasmcloud::lint::SeverityName(f.severity) << " " << f.rule << ": " << f.message << "\n";
   }
 }
 
 int LintOne(const std::string& path, bool json, bool errors_only, Totals* t) {
   StderrReporter reporter(t);
-  auto input = lint::LintInput::Open(path, &reporter);
+  auto input = wasmcloud::lint::LintInput::Open(path, &reporter);
   if (!input.ok()) return RuntimeError(kHelp, input.status());
-  lint::LintItem item;
-  std::vector<lint::Finding> findings;
+  wasmcloud::lint::LintItem item;
+  std::vector<wasmcloud::lint::Finding> findings;
   while (true) {
     auto more = (*input)->Next(&item);
     if (!more.ok()) return RuntimeError(kHelp, more.status());
     if (!*more) break;
-    if (!lint::IsLatticeSubject(item.subject)) {
+    if (!wasmcloud::lint::IsLatticeSubject(item.subject)) {
       ++t->skipped;
       continue;
     }
     ++t->checked;
     findings.clear();
-    lint::LintMessage(item.subject, item.reply, item.headers, item.payload, &findings);
-    for (const lint::Finding& f : findings) {
-      bool error = f.severity == lint::Severity::kError;
+    wasmcloud::lint::LintMessage(item.subject, item.reply, item.headers, item.payload, &findings);
+    for (const wasmcloud::lint::Finding& f : findings) {
+      bool error = f.severity == wasmcloud::lint::Severity::kError;
       (error ? t->errors : t->warnings)++;
       if (error || !errors_only) Print(item, (*input)->is_jsonl(), f, json);
     }

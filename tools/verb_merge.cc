@@ -1,8 +1,8 @@
 // evtape merge: recordings in time order, sequence numbers renumbered.
 #include <iostream>
 
-#include "tools/offline_common.h"
-#include "tools/verb_util.h"
+#include "offline/common.h"
+#include "tools/flags.h"
 #include "tools/verbs.h"
 
 namespace evtape::cli {
@@ -77,7 +77,7 @@ int RunMerge(const Args& args) {
   po::variables_map vm;
   std::vector<std::string> inputs;
   std::string out_dir;
-  if (auto code = offline::ParseRecordingArgs(kHelp, options, args, &vm, &inputs, &out_dir,
+  if (auto code = ParseRecordingArgs(kHelp, options, args, &vm, &inputs, &out_dir,
                                               "missing REC arguments (recordings to merge)")) {
     return *code;
   }

@@ -10,11 +10,12 @@
 #include <iostream>
 #include <thread>
 
-#include "common/nats_connection.h"
-#include "common/units.h"
+#include "nats/connection.h"
+#include "util/units.h"
 #include "format/recording.h"
 #include "record/recorder.h"
-#include "tools/verb_util.h"
+#include "wasmcloud/event_stats.h"
+#include "tools/flags.h"
 #include "tools/verbs.h"
 
 #ifndef EVTAPE_VERSION
@@ -75,7 +76,7 @@ po::options_description RecordOptions() {
       ("io", po::value<std::string>()->value_name("MODE"),
        "direct (default: write segments around the page cache where the file system allows it, "
        "far less CPU per byte) | buffered (ordinary writes through the page cache)");
-  d.add(nats::ConnectionOptionsDescription());
+  d.add(ConnectionOptionsDescription());
   return d;
 }
 
@@ -195,7 +196,7 @@ std::optional<std::string> ParseSubjects(const po::variables_map& vm, record::Re
 std::optional<std::string> ParseOptions(const po::variables_map& vm, record::RecorderOptions* o) {
   if (auto e = ParseSubjects(vm, o)) return e;
   if (auto e = ParseLimits(vm, o)) return e;
-  Result<nats::ConnectionOptions> conn = nats::ReadConnectionOptions(vm);
+  Result<nats::ConnectionOptions> conn = ReadConnectionOptions(vm);
   if (!conn.ok()) return conn.status().message();
   o->connection = std::move(conn).value();
   o->connection.client_name = "evtape record";
@@ -207,6 +208,7 @@ std::optional<std::string> ParseOptions(const po::variables_map& vm, record::Rec
     return "--output: " + o->output_dir + " is not empty and not an evtape recording";
   }
   o->tool = std::string("evtape ") + EVTAPE_VERSION;
+  o->segment_stats = wasmcloud::EventStatsFactory();
   o->log = [](const std::string& m) {
     std::fprintf(stderr, "%sevtape record: %s\n", StderrIsTty() ? "\r\033[K" : "", m.c_str());
   };

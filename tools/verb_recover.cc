@@ -1,9 +1,9 @@
 // evtape recover: a clean, sealed copy of a damaged recording.
 #include <iostream>
 
-#include "common/units.h"
-#include "tools/offline_common.h"
-#include "tools/verb_util.h"
+#include "util/units.h"
+#include "offline/common.h"
+#include "tools/flags.h"
 #include "tools/verbs.h"
 
 namespace evtape::cli {
@@ -79,7 +79,7 @@ int RunRecover(const Args& args) {
   po::variables_map vm;
   std::vector<std::string> inputs;
   std::string out_dir;
-  if (auto code = offline::ParseRecordingArgs(kHelp, options, args, &vm, &inputs, &out_dir)) {
+  if (auto code = ParseRecordingArgs(kHelp, options, args, &vm, &inputs, &out_dir)) {
     return *code;
   }
   auto segments = offline::InputSegments(inputs);

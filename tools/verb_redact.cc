@@ -3,10 +3,10 @@
 #include <iostream>
 #include <sstream>
 
-#include "common/ids.h"
-#include "tools/offline_common.h"
-#include "tools/redact_map.h"
-#include "tools/verb_util.h"
+#include "wasmcloud/ids.h"
+#include "offline/common.h"
+#include "wasmcloud/redact_map.h"
+#include "tools/flags.h"
 #include "tools/verbs.h"
 
 #ifndef EVTAPE_VERSION
@@ -42,8 +42,8 @@ const VerbHelp kHelp = {
     "  evtape redact rec -o shared && evtape lint shared",
 };
 
-Result<redact::RuleSet> LoadRules(const std::string& path) {
-  redact::RuleSet rules = redact::DefaultRules();
+Result<wasmcloud::redact::RuleSet> LoadRules(const std::string& path) {
+  wasmcloud::redact::RuleSet rules = wasmcloud::redact::DefaultRules();
   if (path.empty()) return rules;
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::NotFound("--rules " + path + ": cannot open");
@@ -51,7 +51,7 @@ Result<redact::RuleSet> LoadRules(const std::string& path) {
   ss << in.rdbuf();
   nlohmann::json j = nlohmann::json::parse(ss.str(), nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return Status::InvalidArgument("--rules " + path + ": not valid JSON");
-  if (Status s = redact::ApplyRulesJson(j, &rules); !s.ok()) return s.WithPrefix("--rules " + path);
+  if (Status s = wasmcloud::redact::ApplyRulesJson(j, &rules); !s.ok()) return s.WithPrefix("--rules " + path);
   return rules;
 }
 
@@ -62,7 +62,7 @@ Result<std::unique_ptr<format::RecordingReader>> OpenInput(const std::vector<std
   return format::RecordingReader::Open(FileSystem::Default(), segments, options);
 }
 
-Status Collect(const std::vector<std::string>& segments, redact::Redactor* r) {
+Status Collect(const std::vector<std::string>& segments, wasmcloud::redact::Redactor* r) {
   // Subscriptions go into the output's metadata: an identifier that only appears there (a
   // per-host control subject, say) must be found too.
   auto first = format::ReadMetadata(FileSystem::Default(), segments.front());
@@ -96,21 +96,21 @@ Status Collect(const std::vector<std::string>& segments, redact::Redactor* r) {
 }
 
 format::Metadata RedactedMetadata(const std::vector<std::string>& segments, uint64_t seed,
-                                  redact::Redactor* r) {
+                                  wasmcloud::redact::Redactor* r) {
   format::Metadata m;
   auto first = format::ReadMetadata(FileSystem::Default(), segments.front());
   if (first.ok()) {
     m.created_ns = first->created_ns;
     for (const std::string& s : first->subscriptions) m.subscriptions.push_back(r->RewriteText(s));
   }
-  ids::IdRng rng(seed ^ 0xA5A5A5A5u);
-  m.recording_id = ids::FormatCrockford(ids::NewUlid(m.created_ns / 1000000, rng));
+  wasmcloud::ids::IdRng rng(seed ^ 0xA5A5A5A5u);
+  m.recording_id = wasmcloud::ids::FormatCrockford(wasmcloud::ids::NewUlid(m.created_ns / 1000000, rng));
   m.tool = std::string("evtape ") + EVTAPE_VERSION;
   m.extra = nlohmann::json{{"created_by", "redact"}};
   return m;  // source (server URL) and host name are left empty on purpose
 }
 
-Status Rewrite(const std::vector<std::string>& segments, redact::Redactor* r,
+Status Rewrite(const std::vector<std::string>& segments, wasmcloud::redact::Redactor* r,
                offline::OutputRecording* out, offline::IssueLog* log) {
   EVTAPE_ASSIGN_OR_RETURN(auto reader, OpenInput(segments, log));
   format::Entry e;
@@ -151,7 +151,7 @@ int RunRedact(const Args& args) {
   po::variables_map vm;
   if (auto rc = ParseArgs(kHelp, options, positional, args, &vm)) return *rc;
   if (vm.count("input") == 0) return UsageError(kHelp, "missing the recording REC to redact");
-  auto seed = ids::ParseSeed(vm["seed"].as<std::string>());
+  auto seed = wasmcloud::ids::ParseSeed(vm["seed"].as<std::string>());
   if (!seed) {
     return UsageError(kHelp, "--seed '" + vm["seed"].as<std::string>() +
                                  "' is not an integer between 0 and 18446744073709551615");
@@ -169,7 +169,7 @@ int RunRedact(const Args& args) {
   auto segments = offline::InputSegments(inputs);
   if (!segments.ok()) return RuntimeError(kHelp, segments.status());
 
-  redact::Redactor redactor(std::move(*rules), *seed);
+  wasmcloud::redact::Redactor redactor(std::move(*rules), *seed);
   if (Status s = Collect(*segments, &redactor); !s.ok()) {
     if (s.code() == Status::Code::kInvalidArgument) return RuntimeError(kHelp, s.message());
     return RuntimeError(kHelp, s.message() + " (run 'evtape recover' first to salvage the rest)");

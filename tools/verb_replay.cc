@@ -8,11 +8,12 @@
 #include <fstream>
 #include <iostream>
 
-#include "common/nats_connection.h"
-#include "common/selection.h"
-#include "common/units.h"
+#include "nats/connection.h"
+#include "util/selection.h"
+#include "wasmcloud/cloudevent_rewrite.h"
+#include "util/units.h"
 #include "replay/replayer.h"
-#include "tools/verb_util.h"
+#include "tools/flags.h"
 #include "tools/verbs.h"
 
 namespace evtape::cli {
@@ -92,11 +93,27 @@ po::options_description Options() {
        "how long to wait for a lost server before giving up (default 30s)")
       ("recording", po::value<std::vector<std::string>>()->composing(), "");
   po::options_description all;
-  all.add(pace).add(select).add(rewrite).add(run).add(nats::ConnectionOptionsDescription());
+  all.add(pace).add(select).add(rewrite).add(run).add(ConnectionOptionsDescription());
   return all;
 }
 
 // Reads the options into ReplayOptions; returns an exit code on a usage error.
+// The CloudEvent rewrites (wasmcloud/) behind replay's payload rewrite hook.
+replay::RewriterFactory CloudEventRewrites(const wasmcloud::RewriteOptions& options) {
+  class Adapter : public replay::PayloadRewriter {
+   public:
+    explicit Adapter(const wasmcloud::RewriteOptions& o) : rw_(o) {}
+    void BeginPass(int64_t anchor_unix_ns) override { rw_.BeginPass(anchor_unix_ns); }
+    bool Rewrite(std::string_view payload, int64_t time_ns, std::string* out) override {
+      return rw_.Rewrite(payload, time_ns, out);
+    }
+
+   private:
+    wasmcloud::CloudEventRewriter rw_;
+  };
+  return [options] { return std::make_unique<Adapter>(options); };
+}
+
 std::optional<int> BuildOptions(const po::variables_map& vm, replay::ReplayOptions* o,
                                 int64_t* spin_ns) {
   auto str = [&vm](const char* name) -> const std::string* {
@@ -154,7 +171,8 @@ std::optional<int> BuildOptions(const po::variables_map& vm, replay::ReplayOptio
     o->count = n;
   }
   if (auto e = count("loop", &o->loops)) return e;
-  if (auto e = count("seed", &o->rewrite.seed)) return e;
+  wasmcloud::RewriteOptions rw;
+  if (auto e = count("seed", &rw.seed)) return e;
   auto sel = SelectionFromOptions(vm);
   if (!sel.ok()) return usage(sel.status().message());
   o->selection = std::move(sel).value();
@@ -165,15 +183,16 @@ std::optional<int> BuildOptions(const po::variables_map& vm, replay::ReplayOptio
       if (!s.ok()) return usage("--" + std::string(name) + ": " + s.message());
     }
   }
-  o->rewrite.fresh_ids = vm["fresh-ids"].as<bool>();
+  rw.fresh_ids = vm["fresh-ids"].as<bool>();
   if (const std::string* s = str("shift-time")) {
-    o->rewrite.shift_time = true;
+    rw.shift_time = true;
     if (*s != "now") {
       auto t = ParseRfc3339(*s);
       if (!t) return usage("--shift-time: '" + *s + "' is not an RFC 3339 time");
       o->shift_anchor_ns = *t;
     }
   }
+  if (rw.fresh_ids || rw.shift_time) o->rewriter = CloudEventRewrites(rw);
   o->dry_run = vm["dry-run"].as<bool>();
   o->skip_corrupt = vm["skip-corrupt"].as<bool>();
   if (o->dry_run && o->loops == 0) return usage("--dry-run with --loop 0 would never end");
@@ -197,7 +216,7 @@ int RunReplay(const Args& args) {
   replay::ReplayOptions o;
   int64_t spin_ns = 0;
   if (auto rc = BuildOptions(vm, &o, &spin_ns)) return *rc;
-  auto conn = nats::ReadConnectionOptions(vm);
+  auto conn = ReadConnectionOptions(vm);
   if (!conn.ok()) return UsageError(kHelp, conn.status().message());
   o.progress = StderrIsTty();
 
@@ -219,7 +238,7 @@ int RunReplay(const Args& args) {
     if (!p.ok()) return RuntimeError(kHelp, p.status());
     pub = std::move(p).value();
   }
-  replay::MonotonicClock clock(spin_ns, &g_stop);
+  MonotonicClock clock(spin_ns, &g_stop);
   auto st = replay::RunReplay(o, pub.get(), &clock, &g_stop, std::cout, std::cerr);
   std::cout.flush();
   pub.reset();

@@ -1,9 +1,9 @@
 // evtape slice: copy a selection of frames into a new recording.
 #include <iostream>
 
-#include "common/selection.h"
-#include "tools/offline_common.h"
-#include "tools/verb_util.h"
+#include "util/selection.h"
+#include "offline/common.h"
+#include "tools/flags.h"
 #include "tools/verbs.h"
 
 namespace evtape::cli {
@@ -45,7 +45,7 @@ int RunSlice(const Args& args) {
   po::variables_map vm;
   std::vector<std::string> inputs;
   std::string out_dir;
-  if (auto code = offline::ParseRecordingArgs(kHelp, options, args, &vm, &inputs, &out_dir)) {
+  if (auto code = ParseRecordingArgs(kHelp, options, args, &vm, &inputs, &out_dir)) {
     return *code;
   }
   auto parsed = SelectionFromOptions(vm);
@@ -67,7 +67,6 @@ int RunSlice(const Args& args) {
   if (!reader.ok()) return RuntimeError(kHelp, reader.status());
 
   offline::OutputRecording out(out_dir, offline::DerivedMetadata(segments.value(), "slice"));
-  CloudEventPeek peek;
   const uint64_t limit = sel.limit.value_or(UINT64_MAX);
   format::Entry e;
   Status s;
@@ -82,7 +81,7 @@ int RunSlice(const Args& args) {
     if (!more.value()) break;
     if (e.kind == format::Entry::Kind::kGap) {
       if (sel.MatchesGap(e.gap)) s = out.AddGap(e.gap);
-    } else if (sel.Matches(e.frame, &peek)) {
+    } else if (sel.Matches(e.frame)) {
       s = out.Add(e.frame);
     }
   }

@@ -2,11 +2,11 @@
 #include <chrono>
 #include <iostream>
 
-#include "common/ids.h"
-#include "common/units.h"
-#include "tools/offline_common.h"
-#include "tools/synth_lattice.h"
-#include "tools/verb_util.h"
+#include "wasmcloud/ids.h"
+#include "util/units.h"
+#include "offline/common.h"
+#include "wasmcloud/synth_lattice.h"
+#include "tools/flags.h"
 #include "tools/verbs.h"
 
 #ifndef EVTAPE_VERSION
@@ -38,7 +38,7 @@ const VerbHelp kHelp = {
 };
 
 struct Parsed {
-  synth::SynthOptions o;
+  wasmcloud::synth::SynthOptions o;
   std::string out;
 };
 
@@ -66,7 +66,7 @@ std::optional<int> ParseOptions(const po::variables_map& vm, Parsed* p) {
   if (!(churn >= 0 && churn <= 1e6))
     return UsageError(kHelp, "--churn must be between 0 and 1000000");
   p->o.churn_per_min = churn;
-  auto seed = ids::ParseSeed(vm["seed"].as<std::string>());
+  auto seed = wasmcloud::ids::ParseSeed(vm["seed"].as<std::string>());
   if (!seed) {
     return UsageError(kHelp, "--seed '" + vm["seed"].as<std::string>() +
                                  "' is not an integer between 0 and 18446744073709551615");
@@ -91,8 +91,8 @@ std::optional<int> ParseOptions(const po::variables_map& vm, Parsed* p) {
 
 format::Metadata SynthMetadata(const Parsed& p) {
   format::Metadata m;
-  ids::IdRng rng(p.o.seed);
-  m.recording_id = ids::FormatCrockford(ids::NewUlid(p.o.start_ns / 1000000, rng));
+  wasmcloud::ids::IdRng rng(p.o.seed);
+  m.recording_id = wasmcloud::ids::FormatCrockford(wasmcloud::ids::NewUlid(p.o.start_ns / 1000000, rng));
   m.tool = std::string("evtape ") + EVTAPE_VERSION;
   m.source = "synth";
   m.subscriptions = {"wasmbus.evt." + p.o.lattice + ".>"};
@@ -142,7 +142,7 @@ int RunSynth(const Args& args) {
     f.payload = payload;
     return out.Add(f);
   };
-  auto stats = synth::RunSynth(p.o, sink);
+  auto stats = wasmcloud::synth::RunSynth(p.o, sink);
   Status s = stats.ok() ? out.Finish() : stats.status();
   if (!s.ok()) {
     out.Abort();

@@ -6,13 +6,13 @@
 #include <filesystem>
 #include <iostream>
 
-#include "common/nats_server_process.h"
-#include "common/units.h"
-#include "tools/harness_golden.h"
-#include "tools/harness_report.h"
-#include "tools/harness_run.h"
-#include "tools/harness_scenario.h"
-#include "tools/verb_util.h"
+#include "nats/server_process.h"
+#include "util/units.h"
+#include "harness/golden.h"
+#include "harness/report.h"
+#include "harness/run.h"
+#include "harness/scenario.h"
+#include "tools/flags.h"
 #include "tools/verbs.h"
 
 namespace evtape::cli {

@@ -2,8 +2,8 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "tools/offline_common.h"
-#include "tools/verb_util.h"
+#include "offline/common.h"
+#include "tools/flags.h"
 #include "tools/verbs.h"
 
 namespace evtape::cli {
@@ -59,7 +59,7 @@ int RunVerify(const Args& args) {
   po::options_description options = Options();
   po::variables_map vm;
   std::vector<std::string> inputs;
-  if (auto code = offline::ParseRecordingArgs(kHelp, options, args, &vm, &inputs, nullptr)) {
+  if (auto code = ParseRecordingArgs(kHelp, options, args, &vm, &inputs, nullptr)) {
     return *code;
   }
   auto segments = offline::InputSegments(inputs);

@@ -5,8 +5,8 @@
 #include <chrono>
 #include <string>
 
-#include "common/nats_connection.h"
-#include "common/raw_msg.h"
+#include "nats/connection.h"
+#include "nats/raw_msg.h"
 #include "tests/testutil/testutil.h"
 
 namespace evtape::nats {

@@ -6,7 +6,7 @@
 #include <catch2/catch.hpp>
 #include <functional>
 
-#include "common/raw_msg.h"
+#include "nats/raw_msg.h"
 #include "format/recording.h"
 
 namespace evtape::record_test {

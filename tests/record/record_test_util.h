@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "common/nats_connection.h"
+#include "nats/connection.h"
 #include "format/segment_reader.h"
 #include "format/types.h"
 #include "tests/testutil/testutil.h"

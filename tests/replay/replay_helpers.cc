@@ -4,7 +4,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "common/raw_msg.h"
+#include "nats/raw_msg.h"
 #include "format/recording.h"
 #include "format/segment_writer.h"
 #include "tests/testutil/testutil.h"

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "common/nats_connection.h"
+#include "nats/connection.h"
 #include "format/types.h"
 
 namespace evtape::replaytest {

@@ -4,8 +4,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "common/ids.h"
-#include "replay/cloudevent_rewrite.h"
+#include "wasmcloud/ids.h"
+#include "wasmcloud/cloudevent_rewrite.h"
 #include "replay/schedule.h"
 #include "replay/subject_map.h"
 
@@ -59,7 +59,7 @@ TEST_CASE("timeline: max-gap caps silences before scaling and rate ignores times
 }
 
 TEST_CASE("pacer: late messages go out at once and never shift later deadlines", "[unit]") {
-  ManualClock clock(1000 * kSec);
+  evtape::ManualClock clock(1000 * kSec);
   clock.set_wake_latency(50'000);  // every wake-up 50 us late
   Pacer pacer(&clock);
   pacer.Start();
@@ -116,15 +116,15 @@ TEST_CASE("cloudevent rewrite: seeded ids with consistent time and shift-time, o
           "[unit]") {
   const std::string ev =
       R"({"specversion":"1.0","id":"019127ff-5c0e-3aa2-0e51-f30dc6a7ee39","type":"t","time":"2024-08-06T14:02:12.366707Z","data":{"b":1,"a":[1,2]}})";
-  RewriteOptions o;
+  evtape::wasmcloud::RewriteOptions o;
   o.fresh_ids = true;
   o.shift_time = true;
   o.seed = 42;
   const int64_t anchor = 1'785'420'000'123'000'000;  // 2026-07-30T14:00:00.123Z
   auto run = [&](uint64_t seed) {
-    RewriteOptions oo = o;
+    evtape::wasmcloud::RewriteOptions oo = o;
     oo.seed = seed;
-    CloudEventRewriter rw(oo);
+    evtape::wasmcloud::CloudEventRewriter rw(oo);
     rw.BeginPass(anchor);
     std::string a, b;
     REQUIRE(rw.Rewrite(ev, 0, &a));
@@ -140,18 +140,18 @@ TEST_CASE("cloudevent rewrite: seeded ids with consistent time and shift-time, o
   CHECK(a1 != b1);  // every event gets its own id
   auto j = nlohmann::ordered_json::parse(a1);
   CHECK(j["time"] == "2026-07-30T14:00:00.123000Z");  // 6 digits kept
-  CHECK(evtape::ids::UlidTimeMs(j["id"].get<std::string>()) == anchor / 1'000'000);
+  CHECK(evtape::wasmcloud::ids::UlidTimeMs(j["id"].get<std::string>()) == anchor / 1'000'000);
   CHECK(j["id"].get<std::string>().size() == 36);
   // Key order and compactness kept.
   CHECK(a1.find(R"({"specversion":"1.0","id":")") == 0);
   CHECK(a1.find(R"(","type":"t","time":")") != std::string::npos);
   CHECK(a1.find(R"("data":{"b":1,"a":[1,2]}})") != std::string::npos);
 
-  CloudEventRewriter rw(o);
+  evtape::wasmcloud::CloudEventRewriter rw(o);
   rw.BeginPass(anchor);
   std::string out;
   CHECK(!rw.Rewrite("not json", 0, &out));
   CHECK(!rw.Rewrite(R"({"id":"x","time":"2024-08-06T14:02:12Z"})", 0, &out));  // no specversion
   CHECK(!rw.Rewrite(R"({"specversion":"1.0","id":"x")", 0, &out));            // malformed
-  CHECK(FormatRfc3339Digits(1'785'420'000'000'000'000, 0) == "2026-07-30T14:00:00Z");
+  CHECK(evtape::wasmcloud::FormatRfc3339Digits(1'785'420'000'000'000'000, 0) == "2026-07-30T14:00:00Z");
 }

@@ -6,7 +6,7 @@
 
 #include "tests/testutil/testutil.h"
 #include "tests/wasmcloud/wasm_test_util.h"
-#include "tools/lint_schema.h"
+#include "wasmcloud/lint_schema.h"
 
 namespace evtape {
 namespace {
@@ -48,11 +48,11 @@ TEST_CASE("fixtures: every event type appears in some fixture", "[fixtures]") {
       seen.insert(type);
     }
   }
-  for (const auto& e : lint::AllEvents()) {
+  for (const auto& e : wasmcloud::lint::AllEvents()) {
     INFO("event " << e.name);
     CHECK(seen.count(std::string(e.name)) == 1);
   }
-  CHECK(seen.size() == lint::AllEvents().size());
+  CHECK(seen.size() == wasmcloud::lint::AllEvents().size());
 }
 
 TEST_CASE("fixtures: spec-catalogue has one of each AsyncAPI message plus the host's four",

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "common/ids.h"
+#include "wasmcloud/ids.h"
 #include "format/recording.h"
 #include "format/segment_writer.h"
 #include "tests/testutil/testutil.h"
@@ -144,7 +144,7 @@ TEST_CASE("hostile recording: redact leaves no original in any byte and is deter
   REQUIRE(meta->subscriptions.size() == 2);
   const std::string prefix = "wasmbus.ctl.v1.default.host.get.";
   REQUIRE(meta->subscriptions[1].rfind(prefix, 0) == 0);
-  CHECK(ids::IsValidNkey(meta->subscriptions[1].substr(prefix.size()), 'N'));
+  CHECK(wasmcloud::ids::IsValidNkey(meta->subscriptions[1].substr(prefix.size()), 'N'));
   CHECK(meta->source.empty());
   CHECK(meta->host.empty());
 

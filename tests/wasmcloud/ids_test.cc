@@ -1,9 +1,9 @@
-#include "common/ids.h"
+#include "wasmcloud/ids.h"
 
 #include <catch2/catch.hpp>
 #include <set>
 
-namespace evtape::ids {
+namespace evtape::wasmcloud::ids {
 namespace {
 
 TEST_CASE("reference nkeys validate, corrupted ones do not", "[ids]") {
@@ -76,4 +76,4 @@ TEST_CASE("seeds: decimal 0 to 2^64-1, nothing else", "[ids]") {
 }
 
 }  // namespace
-}  // namespace evtape::ids
+}  // namespace evtape::wasmcloud::ids

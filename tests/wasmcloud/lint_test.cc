@@ -7,9 +7,9 @@
 
 #include "tests/testutil/testutil.h"
 #include "tests/wasmcloud/wasm_test_util.h"
-#include "tools/lint_check.h"
-#include "tools/lint_json.h"
-#include "tools/lint_schema.h"
+#include "wasmcloud/lint_check.h"
+#include "wasmcloud/bounded_json.h"
+#include "wasmcloud/lint_schema.h"
 
 namespace evtape {
 namespace {
@@ -36,8 +36,8 @@ struct Msg {
 };
 
 std::set<std::string> Rules(const Msg& m) {
-  std::vector<lint::Finding> f;
-  lint::LintMessage(m.subject, m.reply, m.headers, m.payload, &f);
+  std::vector<wasmcloud::lint::Finding> f;
+  wasmcloud::lint::LintMessage(m.subject, m.reply, m.headers, m.payload, &f);
   std::set<std::string> rules;
   for (const auto& x : f) rules.insert(x.rule);
   return rules;
@@ -113,23 +113,23 @@ TEST_CASE("lint: one failing case per rule", "[lint]") {
   });
   cases["data-value"].subject = "wasmbus.evt.default.host_started";
 
-  for (const lint::RuleInfo& rule : lint::AllRules()) {
+  for (const wasmcloud::lint::RuleInfo& rule : wasmcloud::lint::AllRules()) {
     INFO("rule " << rule.id);
     REQUIRE(cases.count(rule.id) == 1);
     std::set<std::string> got = Rules(cases[rule.id]);
     CHECK(got.count(rule.id) == 1);
   }
-  CHECK(cases.size() == lint::AllRules().size());
+  CHECK(cases.size() == wasmcloud::lint::AllRules().size());
 }
 
 TEST_CASE("lint: the catalogue knows 17 host events and one spec-only event", "[lint]") {
   int real = 0, spec_only = 0;
-  for (const auto& e : lint::AllEvents()) (e.spec_only ? spec_only : real)++;
+  for (const auto& e : wasmcloud::lint::AllEvents()) (e.spec_only ? spec_only : real)++;
   CHECK(real == 17);
   CHECK(spec_only == 1);
-  CHECK(lint::FindEvent("component_start_failed")->spec_only);
-  CHECK(lint::FindEvent("linkdef_set_failed") != nullptr);
-  CHECK(lint::FindEvent("actor_scaled") == nullptr);
+  CHECK(wasmcloud::lint::FindEvent("component_start_failed")->spec_only);
+  CHECK(wasmcloud::lint::FindEvent("linkdef_set_failed") != nullptr);
+  CHECK(wasmcloud::lint::FindEvent("actor_scaled") == nullptr);
 }
 
 TEST_CASE("lint: hostile payloads give findings, never a crash", "[lint]") {
@@ -163,8 +163,8 @@ TEST_CASE("lint: claims are checked field by field", "[lint]") {
     Msg m;
     m.subject = "wasmbus.evt.default.component_scaled";
     m.payload = j.dump();
-    std::vector<lint::Finding> f;
-    lint::LintMessage(m.subject, m.reply, m.headers, m.payload, &f);
+    std::vector<wasmcloud::lint::Finding> f;
+    wasmcloud::lint::LintMessage(m.subject, m.reply, m.headers, m.payload, &f);
     std::vector<std::string> out;
     for (const auto& x : f) out.push_back(x.rule + ": " + x.message);
     return out;
@@ -185,14 +185,14 @@ TEST_CASE("lint: claims are checked field by field", "[lint]") {
 }
 
 TEST_CASE("lint: nesting depth counts brackets outside strings only", "[lint]") {
-  CHECK(lint::NestingWithin(R"([{"a":[1]}])", 3));
-  CHECK_FALSE(lint::NestingWithin(R"([{"a":[1]}])", 2));
-  CHECK(lint::NestingWithin(R"(["[[[[", {"k{{":"]]"}])", 2));
-  CHECK(lint::NestingWithin(R"(["\"[[[", 1])", 1));  // an escaped quote does not end the string
-  CHECK(lint::NestingWithin(R"(]]]][)", 1));          // garbage is not a validator's job
-  CHECK(lint::ParseBounded(std::string(200, '[') + std::string(200, ']')).is_discarded());
-  CHECK(lint::ParseBounded(std::string(100, '[') + std::string(100, ']')).is_array());
-  CHECK(lint::ParseBounded("{\"a\":\"\xff\"}").is_discarded());  // not UTF-8
+  CHECK(wasmcloud::lint::NestingWithin(R"([{"a":[1]}])", 3));
+  CHECK_FALSE(wasmcloud::lint::NestingWithin(R"([{"a":[1]}])", 2));
+  CHECK(wasmcloud::lint::NestingWithin(R"(["[[[[", {"k{{":"]]"}])", 2));
+  CHECK(wasmcloud::lint::NestingWithin(R"(["\"[[[", 1])", 1));  // an escaped quote does not end the string
+  CHECK(wasmcloud::lint::NestingWithin(R"(]]]][)", 1));          // garbage is not a validator's job
+  CHECK(wasmcloud::lint::ParseBounded(std::string(200, '[') + std::string(200, ']')).is_discarded());
+  CHECK(wasmcloud::lint::ParseBounded(std::string(100, '[') + std::string(100, ']')).is_array());
+  CHECK(wasmcloud::lint::ParseBounded("{\"a\":\"\xff\"}").is_discarded());  // not UTF-8
 }
 
 TEST_CASE("lint CLI: text and JSON findings, exit codes, skipped subjects", "[lint][cli]") {

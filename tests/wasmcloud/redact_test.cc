@@ -6,10 +6,10 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "common/ids.h"
+#include "wasmcloud/ids.h"
 #include "tests/testutil/testutil.h"
 #include "tests/wasmcloud/wasm_test_util.h"
-#include "tools/redact_map.h"
+#include "wasmcloud/redact_map.h"
 
 namespace evtape {
 namespace {
@@ -21,7 +21,7 @@ void CollectStrings(const Json& v, const std::string& key, std::set<std::string>
                     std::set<std::string>* nkeys) {
   if (v.is_string()) {
     const std::string& s = v.get_ref<const std::string&>();
-    if (ids::LooksLikeNkey(s)) nkeys->insert(s);
+    if (wasmcloud::ids::LooksLikeNkey(s)) nkeys->insert(s);
     if (key == "host_id" || key == "friendly_name" || key == "config_name" || key == "source") {
       out->insert(s);
     }
@@ -94,7 +94,7 @@ TEST_CASE("redact: fixtures keep no original identifier, lint the same, same cou
       sources_after.insert(Json::parse(after[i].payload)["source"].get<std::string>());
     }
     CHECK(sources_after.size() == sources_before.size());
-    for (const auto& s : sources_after) CHECK(ids::IsValidNkey(s, 'N'));
+    for (const auto& s : sources_after) CHECK(wasmcloud::ids::IsValidNkey(s, 'N'));
   }
 }
 
@@ -153,7 +153,7 @@ TEST_CASE("redact: subjects, replies, headers, gap details and error texts follo
   auto frames = wasmtest::ReadFrames(dir / "out");
   REQUIRE(frames.size() == 2);
   std::string new_host = Json::parse(frames[0].payload)["source"];
-  CHECK(ids::IsValidNkey(new_host, 'N'));
+  CHECK(wasmcloud::ids::IsValidNkey(new_host, 'N'));
   CHECK(frames[1].subject == "wasmbus.ctl.v1.default.component.scale." + new_host);
   CHECK(frames[1].reply == "_INBOX." + new_host);
   CHECK(frames[1].headers.find(new_host) != std::string::npos);
@@ -241,11 +241,11 @@ TEST_CASE("redact: rules add and drop fields by JSON pointer", "[redact]") {
   CHECK(cat.find("us-east-1") != std::string::npos);  // labels kept
   CHECK(RunEvtape({"lint", dir / "out"}).exit_code == 0);
 
-  redact::RuleSet rules = redact::DefaultRules();
-  CHECK_FALSE(redact::ApplyRulesJson(Json::parse(R"({"add":["data"]})"), &rules).ok());
-  CHECK_FALSE(redact::ApplyRulesJson(Json::parse(R"({"remove":[]})"), &rules).ok());
+  wasmcloud::redact::RuleSet rules = wasmcloud::redact::DefaultRules();
+  CHECK_FALSE(wasmcloud::redact::ApplyRulesJson(Json::parse(R"({"add":["data"]})"), &rules).ok());
+  CHECK_FALSE(wasmcloud::redact::ApplyRulesJson(Json::parse(R"({"remove":[]})"), &rules).ok());
   std::vector<std::string> tokens;
-  CHECK(redact::ParsePointer("/a~1b/c~0d/*", &tokens));
+  CHECK(wasmcloud::redact::ParsePointer("/a~1b/c~0d/*", &tokens));
   CHECK(tokens == std::vector<std::string>{"a/b", "c~d", "*"});
 }
 

@@ -3,11 +3,11 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "common/ids.h"
-#include "common/units.h"
+#include "wasmcloud/ids.h"
+#include "util/units.h"
 #include "tests/testutil/testutil.h"
 #include "tests/wasmcloud/wasm_test_util.h"
-#include "tools/synth_lattice.h"
+#include "wasmcloud/synth_lattice.h"
 
 namespace evtape {
 namespace {
@@ -19,9 +19,9 @@ struct Event {
   std::string subject, payload;
 };
 
-std::vector<Event> Generate(const synth::SynthOptions& o) {
+std::vector<Event> Generate(const wasmcloud::synth::SynthOptions& o) {
   std::vector<Event> events;
-  auto r = synth::RunSynth(o, [&](int64_t t, std::string_view s, std::string_view p) {
+  auto r = wasmcloud::synth::RunSynth(o, [&](int64_t t, std::string_view s, std::string_view p) {
     events.push_back({t, std::string(s), std::string(p)});
     return Status::Ok();
   });
@@ -30,8 +30,8 @@ std::vector<Event> Generate(const synth::SynthOptions& o) {
   return events;
 }
 
-synth::SynthOptions Small(uint64_t seed) {
-  synth::SynthOptions o;
+wasmcloud::synth::SynthOptions Small(uint64_t seed) {
+  wasmcloud::synth::SynthOptions o;
   o.hosts = 4;
   o.components = 9;
   o.providers = 5;
@@ -116,8 +116,8 @@ TEST_CASE("synth: wire shape, ids, keys and heartbeat cadence", "[synth]") {
     CHECK(time.size() == 30);  // 9 fractional digits, Z
     auto t = ParseRfc3339(time);
     REQUIRE(t);
-    CHECK(ids::UlidTimeMs(j["id"].get<std::string>()) == *t / 1000000);
-    CHECK(ids::IsValidNkey(source, 'N'));
+    CHECK(wasmcloud::ids::UlidTimeMs(j["id"].get<std::string>()) == *t / 1000000);
+    CHECK(wasmcloud::ids::IsValidNkey(source, 'N'));
     if (j["data"].contains("host_id")) CHECK(j["data"]["host_id"] == source);
     std::string type = j["type"];
     if (type.ends_with(".host_started")) started[source] = *t;
@@ -140,14 +140,14 @@ TEST_CASE("synth: counts scale with hosts, providers and duration", "[synth]") {
     return std::count_if(ev.begin(), ev.end(),
                          [&](const Event& e) { return e.subject.ends_with(suffix); });
   };
-  synth::SynthOptions base = Small(9);
+  wasmcloud::synth::SynthOptions base = Small(9);
   base.churn_per_min = 0;
   auto one = Generate(base);
-  synth::SynthOptions twice = base;
+  wasmcloud::synth::SynthOptions twice = base;
   twice.hosts *= 2;
   twice.providers *= 2;
   auto two = Generate(twice);
-  synth::SynthOptions longer = base;
+  wasmcloud::synth::SynthOptions longer = base;
   longer.duration_ns *= 2;
   auto three = Generate(longer);
   // 4 hosts x ~29 heartbeats in 15 min; twice the hosts, twice the heartbeats.

@@ -5,9 +5,9 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "common/cloudevent_peek.h"
-#include "common/ids.h"
-#include "common/units.h"
+#include "wasmcloud/cloudevent_peek.h"
+#include "wasmcloud/ids.h"
+#include "util/units.h"
 #include "format/recording.h"
 #include "tests/testutil/testutil.h"
 
@@ -32,9 +32,9 @@ std::vector<format::Frame> ReadFrames(const std::string& rec) {
 
 std::map<std::string, int> CountTypes(const std::vector<format::Frame>& frames) {
   std::map<std::string, int> counts;
-  CloudEventPeek peek;
+  wasmcloud::CloudEventPeek peek;
   for (const auto& f : frames) {
-    REQUIRE(PeekCloudEvent(f.payload, &peek));
+    REQUIRE(wasmcloud::PeekCloudEvent(f.payload, &peek));
     REQUIRE(peek.type.rfind("com.wasmcloud.lattice.", 0) == 0);
     counts[peek.type.substr(22)]++;
   }
@@ -102,7 +102,7 @@ void CheckLatticeStream(const std::vector<format::Frame>& frames) {
     REQUIRE(t);
     CHECK(time.size() == 30);             // 9 fractional digits, Z
     CHECK(time.substr(23) != "000000Z");  // a real clock, not round milliseconds
-    CHECK(ids::UlidTimeMs(ev["id"].get<std::string>()) == *t / 1'000'000);
+    CHECK(wasmcloud::ids::UlidTimeMs(ev["id"].get<std::string>()) == *t / 1'000'000);
     CHECK(f.time_ns > *t);          // received after it was sent
     CHECK(f.time_ns >= last_recv);  // one connection receives in order
     last_recv = f.time_ns;

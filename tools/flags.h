@@ -1,0 +1,80 @@
+// The CLI's flags module, the only user of Boost.Program_options: exit codes, --help text,
+// argument parsing with one-line usage errors, error printing, and the option groups several
+// verbs share (connection, selection). Output rules: data to stdout, diagnostics to stderr; a usage error is one
+// stderr line naming the argument, exit 2; a runtime failure names the file/URL and the cause,
+// exit 1; completed with data loss exits 3.
+#pragma once
+
+#include <boost/program_options.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "format/status.h"
+#include "nats/connection.h"
+#include "util/selection.h"
+#include "tools/verbs.h"
+
+namespace evtape::cli {
+
+namespace po = boost::program_options;
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitLoss = 3;
+
+struct VerbHelp {
+  const char* name;      // "info"
+  const char* synopsis;  // "evtape info REC... [--json]"
+  const char* summary;   // one line, shown in `evtape --help`
+  const char* details;   // free text after the options (exit codes, notes); may be ""
+  const char* examples;  // one example per line; may be ""
+};
+
+// Parses `args` (the words after the verb). Adds -h/--help. Returns std::nullopt when the verb
+// should run, otherwise the exit code to return: 0 after printing --help to stdout, 2 after a
+// usage error (one stderr line).
+std::optional<int> ParseArgs(const VerbHelp& help, const po::options_description& options,
+                             const po::positional_options_description& positional,
+                             const std::vector<std::string>& args, po::variables_map* vm);
+
+// Prints "evtape NAME: message (see 'evtape NAME --help')" to stderr; returns 2.
+int UsageError(const VerbHelp& help, const std::string& message);
+// Prints "evtape NAME: message" to stderr; returns 1.
+int RuntimeError(const VerbHelp& help, const std::string& message);
+inline int RuntimeError(const VerbHelp& help, const Status& s) {
+  return RuntimeError(help, s.message());
+}
+// Prints "evtape NAME: warning: message" to stderr.
+void Warn(const VerbHelp& help, const std::string& message);
+
+// Prints the full help of a verb to stdout.
+void PrintHelp(const VerbHelp& help, const po::options_description& options);
+
+// The words every recording-reading verb parses first: REC... (the positional "input") and,
+// when `output` is non-null, -o OUT checked by CheckOutputPath. Returns the exit code when the
+// verb must stop (0 after --help, 2 with one usage line), std::nullopt to go on.
+inline constexpr const char* kMissingRec = "missing REC (a recording directory or segment file)";
+std::optional<int> ParseRecordingArgs(const VerbHelp& help, const po::options_description& options,
+                                      const Args& args, po::variables_map* vm,
+                                      std::vector<std::string>* inputs, std::string* output,
+                                      const char* missing_input = kMissingRec);
+
+// --- Shared option groups ---
+// Adds -s/--server, --creds, --nkey, --user, --password, --token, --tlscert, --tlskey,
+// --tlsca, --connect-timeout, --retry-connect as a "Connection" group (natscli's spelling).
+po::options_description ConnectionOptionsDescription();
+// Reads the group above back; InvalidArgument naming the option on a bad value.
+Result<nats::ConnectionOptions> ReadConnectionOptions(const po::variables_map& vm);
+
+// Adds --subject, --type, --from, --to (and --limit when asked) to desc.
+void AddSelectionOptions(po::options_description* desc, bool with_limit);
+// Reads them back; InvalidArgument naming the option on a bad value.
+Result<Selection> SelectionFromOptions(const po::variables_map& vm);
+
+// True when stdout / stderr is a terminal (status lines and progress bars only then).
+bool StdoutIsTty();
+bool StderrIsTty();
+
+}  // namespace evtape::cli
