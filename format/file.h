@@ -61,6 +61,8 @@ class FileSystem {
       const std::string& path) = 0;
   virtual Status Rename(const std::string& from, const std::string& to) = 0;
   virtual Status Remove(const std::string& path) = 0;
+  // Removes an empty directory.
+  virtual Status RemoveDir(const std::string& dir) = 0;
   // fsyncs a directory so that created and renamed entries survive an OS crash.
   virtual Status SyncDir(const std::string& dir) = 0;
   virtual Status CreateDir(const std::string& dir) = 0;  // ok if it exists

@@ -142,6 +142,10 @@ class PosixFileSystem final : public FileSystem {
     if (::unlink(path.c_str()) != 0) return Status::FromErrno(path + ": remove", errno);
     return Status::Ok();
   }
+  Status RemoveDir(const std::string& dir) override {
+    if (::rmdir(dir.c_str()) != 0) return Status::FromErrno(dir + ": remove directory", errno);
+    return Status::Ok();
+  }
   Status SyncDir(const std::string& dir) override {
     int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) return Status::FromErrno(dir + ": open directory", errno);

@@ -32,19 +32,17 @@ SegmentWriter::SegmentWriter(FileSystem* fs, std::string path, std::unique_ptr<W
       file_(std::move(file)),
       options_(options),
       min_seq_(metadata.first_seq),
-      compressor_(options.zstd_level) {
-  if (options_.shared_pool != nullptr) {
-    pool_ = options_.shared_pool;
-  } else if (options_.compression_threads > 0) {
-    own_pool_ = std::make_unique<CompressionPool>(options_.compression_threads, options_.zstd_level,
-                                                  options_.background_priority);
-    pool_ = own_pool_.get();
+      compression_(options.compression),
+      write_chunk_([this](const ReadyChunk& c) { return WriteChunk(c); }) {
+  if (compression_ == nullptr) {
+    own_compression_ = std::make_unique<InlineCompression>(options_.zstd_level);
+    compression_ = own_compression_.get();
   }
 }
 
 SegmentWriter::~SegmentWriter() {
   // Chunks never written (no Flush/Seal, or a failure) must not reach the next writer.
-  if (own_pool_ == nullptr && pool_ != nullptr) pool_->DiscardPending();
+  compression_->Discard();
 }
 
 Status SegmentWriter::Fail(Status s) {
@@ -107,13 +105,13 @@ void SegmentWriter::CountSubject(std::string_view subject, size_t raw) {
   last_subject_.assign(subject);
 }
 
-Status SegmentWriter::WriteChunk(const ClosedChunk& chunk, uint64_t frames_before,
-                                 std::string_view body, std::optional<uint32_t> body_crc) {
+Status SegmentWriter::WriteChunk(const ReadyChunk& ready) {
   if (!status_.ok()) return status_;
-  const ChunkSummary& sum = chunk.summary;
+  const ChunkSummary& sum = ready.chunk->summary;
+  const std::string_view body = ready.body;
   EncodeRecordHeader(chunk_header_, RecordType::kChunk, body.size(),
-                     body_crc ? *body_crc : crc32c::Value(body.data(), body.size()),
-                     sum.frame_count, sum.first_seq, frames_before);
+                     ready.body_crc ? *ready.body_crc : crc32c::Value(body.data(), body.size()),
+                     sum.frame_count, sum.first_seq, ready.frames_before);
   std::string_view header(chunk_header_, kRecordHeaderSize);
   if (Status s = file_->AppendPair(header, body); !s.ok()) return Fail(std::move(s));
   footer_.chunks.push_back(ChunkIndexEntry{stats_.file_bytes, kRecordHeaderSize + body.size(),
@@ -121,116 +119,29 @@ Status SegmentWriter::WriteChunk(const ClosedChunk& chunk, uint64_t frames_befor
                                            sum.first_time_ns, sum.last_time_ns});
   stats_.file_bytes += kRecordHeaderSize + body.size();
   stats_.chunks++;
-  return Status::Ok();
-}
-
-Status SegmentWriter::CompressAndWrite() {
-  const uint64_t frames_before = stats_.frames - encoder_.summary().frame_count;
-  encoder_.Close(&closed_);
-  if (compressor_.Compress(closed_, &body_)) return WriteChunk(closed_, frames_before, body_);
-  return WriteStored(&closed_, frames_before);
-}
-
-Status SegmentWriter::WriteStored(ClosedChunk* chunk, uint64_t frames_before) {
-  uint32_t crc = 0;
-  std::string_view body = StoredBody(chunk, &crc);
-  EVTAPE_RETURN_IF_ERROR(WriteChunk(*chunk, frames_before, body, crc));
-  stats_.chunks_stored++;
-  return Status::Ok();
-}
-
-Status SegmentWriter::TakeBackPending() {
-  if (!pool_) return Status::Ok();
-  while (pool_->pending() > 0) {
-    EVTAPE_RETURN_IF_ERROR(
-        WriteJob(pool_->TakeFront(CompressionPool::Clock::now()), WriterOptions::Backlog::kStore));
-  }
-  return Status::Ok();
-}
-
-Status SegmentWriter::StoreOpenChunk() {
-  EVTAPE_RETURN_IF_ERROR(TakeBackPending());
-  const uint64_t frames_before = stats_.frames - encoder_.summary().frame_count;
-  encoder_.Close(&closed_);
-  EVTAPE_RETURN_IF_ERROR(WriteStored(&closed_, frames_before));
-  stats_.chunks_stored_behind++;
+  if (ready.stored) stats_.chunks_stored++;
+  if (ready.stored_behind) stats_.chunks_stored_behind++;
   return Status::Ok();
 }
 
 Status SegmentWriter::CloseChunk() {
   if (!status_.ok()) return status_;
-  if (options_.backlog == WriterOptions::Backlog::kStore) return StoreOpenChunk();
   const uint64_t frames_before = stats_.frames - encoder_.summary().frame_count;
-  if (!pool_ || (compress_inline_ && pool_->pending() == 0)) return CompressAndWrite();
-  CompressionPool::JobPtr job = pool_->NewJob();
-  encoder_.Close(&job->chunk);
-  job->frames_before = frames_before;
-  pool_pending_bytes_ += job->chunk.content().size();
-  pool_->Submit(std::move(job));
-  EVTAPE_RETURN_IF_ERROR(WriteFinishedJobs());
-  while (pool_->pending() > options_.max_pending_chunks) {
-    EVTAPE_RETURN_IF_ERROR(
-        WriteJob(pool_->TakeFront(Deadline(options_.flush_wait_ns)), options_.backlog));
-  }
-  return Status::Ok();
-}
-
-CompressionPool::Clock::time_point SegmentWriter::Deadline(int64_t wait_ns) const {
-  if (options_.backlog == WriterOptions::Backlog::kWait) {
-    return CompressionPool::Clock::time_point::max();
-  }
-  return CompressionPool::Clock::now() + std::chrono::nanoseconds(wait_ns);
-}
-
-Status SegmentWriter::WriteJob(CompressionPool::JobPtr job, WriterOptions::Backlog backlog) {
-  pool_pending_bytes_ -= job->chunk.content().size();  // every job taken back comes here
-  Status s;
-  if (job->compressed) {
-    s = WriteChunk(job->chunk, job->frames_before, job->body);
-  } else if (!job->tried && backlog == WriterOptions::Backlog::kCompress &&
-             compressor_.Compress(job->chunk, &body_)) {
-    s = WriteChunk(job->chunk, job->frames_before, body_);  // the workers got no CPU
-  } else {
-    s = WriteStored(&job->chunk, job->frames_before);
-    if (s.ok() && !job->tried && backlog == WriterOptions::Backlog::kStore) {
-      stats_.chunks_stored_behind++;
-    }
-  }
-  pool_->Recycle(std::move(job));
-  return s;
-}
-
-Status SegmentWriter::WriteFinishedJobs() {
-  while (CompressionPool::JobPtr job = pool_->TakeFrontIfDone()) {
-    EVTAPE_RETURN_IF_ERROR(WriteJob(std::move(job), WriterOptions::Backlog::kWait));
-  }
-  return Status::Ok();
+  Status s = compression_->Submit(&encoder_, frames_before, write_chunk_);
+  return s.ok() ? s : Fail(std::move(s));
 }
 
 Status SegmentWriter::Poll() {
-  if (!status_.ok() || !pool_) return status_;
-  return WriteFinishedJobs();
+  if (!status_.ok()) return status_;
+  Status s = compression_->Poll(write_chunk_);
+  return s.ok() ? s : Fail(std::move(s));
 }
 
 Status SegmentWriter::Flush() {
   if (!status_.ok()) return status_;
-  if (options_.backlog == WriterOptions::Backlog::kStore) {
-    return encoder_.empty() ? TakeBackPending() : StoreOpenChunk();
-  }
-  if (!pool_) return encoder_.empty() ? Status::Ok() : CloseChunk();
-  if (!encoder_.empty()) {
-    if (options_.backlog != WriterOptions::Backlog::kWait && pool_->pending() == 0) {
-      // The workers are idle: compressing this (usually small) chunk here costs less than a
-      // round trip through them, and the chunk is not stored uncompressed for want of time.
-      return CompressAndWrite();
-    }
-    EVTAPE_RETURN_IF_ERROR(CloseChunk());
-  }
-  const auto deadline = Deadline(options_.flush_wait_ns);
-  while (pool_->pending() > 0) {
-    EVTAPE_RETURN_IF_ERROR(WriteJob(pool_->TakeFront(deadline), options_.backlog));
-  }
-  return Status::Ok();
+  if (!encoder_.empty()) EVTAPE_RETURN_IF_ERROR(CloseChunk());
+  Status s = compression_->Flush(write_chunk_);
+  return s.ok() ? s : Fail(std::move(s));
 }
 
 Status SegmentWriter::AddGap(const Gap& gap) {

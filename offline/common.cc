@@ -1,20 +1,20 @@
 #include "offline/common.h"
 
+#include "util/clock.h"
+#include "wasmcloud/event_stats.h"
+#include "util/version.h"
+
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <random>
-#include <thread>
 
-#ifndef EVTAPE_VERSION
-#define EVTAPE_VERSION "0.0.0"
-#endif
+#include "util/clock.h"
+#include "wasmcloud/event_stats.h"
 
 namespace evtape::offline {
 namespace {
@@ -34,15 +34,6 @@ bool Within(const std::string& inner, const std::string& outer) {
   while (b.size() > 1 && b.back() == '/') b.pop_back();
   return a == b || (a.size() > b.size() && a.compare(0, b.size(), b) == 0 &&
                     (b == "/" || a[b.size()] == '/'));
-}
-
-std::string NewRecordingId() {
-  std::random_device rd;
-  uint64_t v = (uint64_t{rd()} << 32) ^ rd() ^
-               static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
-  char buf[17];
-  std::snprintf(buf, sizeof(buf), "%016llx", static_cast<unsigned long long>(v));
-  return buf;
 }
 
 }  // namespace
@@ -176,77 +167,21 @@ format::Metadata DerivedMetadata(const std::vector<std::string>& segments,
       m.host = first->host;
     }
   }
-  m.recording_id = NewRecordingId();
-  m.tool = std::string("evtape ") + EVTAPE_VERSION;
-  m.created_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                     std::chrono::system_clock::now().time_since_epoch())
-                     .count();
+  m.tool = std::string(kToolName);
+  m.created_ns = RealtimeNs();
   m.extra = nlohmann::json{{"created_by", verb}};
   return m;
 }
 
-OutputRecording::OutputRecording(std::string dir, format::Metadata base, uint64_t segment_bytes)
-    : dir_(std::move(dir)), base_(std::move(base)), segment_bytes_(segment_bytes) {}
-
-OutputRecording::~OutputRecording() = default;
-
-Status OutputRecording::Open() {
-  FileSystem* fs = FileSystem::Default();
-  if (next_index_ == 1) {
-    struct stat st;
-    created_dir_ = ::stat(dir_.c_str(), &st) != 0;
-    EVTAPE_RETURN_IF_ERROR(fs->CreateDir(dir_));
-  }
-  format::Metadata m = base_;
-  m.segment_index = next_index_;
-  m.first_seq = last_seq_ + 1;
-  std::string path = format::SegmentPath(dir_, next_index_++);
-  // A compression worker overlaps zstd with reading and filtering; the writer waits for it,
-  // so the output bytes are the same as with inline compression.
-  format::WriterOptions wo;
-  wo.compression_threads = std::thread::hardware_concurrency() > 1 ? 1 : 0;
-  EVTAPE_ASSIGN_OR_RETURN(writer_, format::SegmentWriter::Create(fs, path, m, wo));
-  created_files_.push_back(writer_->open_path());
-  created_files_.push_back(path);
-  stats_ = std::make_unique<wasmcloud::EventStats>();
-  return Status::Ok();
-}
-
-Status OutputRecording::SealCurrent() {
-  if (!writer_) return Status::Ok();
-  Status s = writer_->Seal(stats_->ToJson());
-  writer_.reset();
-  return s;
-}
-
-Status OutputRecording::Add(const format::FrameView& frame) {
-  if (writer_ && writer_->stats().file_bytes >= segment_bytes_) {
-    EVTAPE_RETURN_IF_ERROR(SealCurrent());
-  }
-  if (!writer_) EVTAPE_RETURN_IF_ERROR(Open());
-  EVTAPE_RETURN_IF_ERROR(writer_->Add(frame));
-  stats_->Add(frame);
-  frames_++;
-  last_seq_ = frame.seq;
-  return Status::Ok();
-}
-
-Status OutputRecording::AddGap(const format::Gap& gap) {
-  if (!writer_) EVTAPE_RETURN_IF_ERROR(Open());
-  EVTAPE_RETURN_IF_ERROR(writer_->AddGap(gap));
-  gaps_++;
-  return Status::Ok();
-}
-
-Status OutputRecording::Finish() {
-  if (!writer_ && next_index_ == 1) EVTAPE_RETURN_IF_ERROR(Open());
-  return SealCurrent();
-}
-
-void OutputRecording::Abort() {
-  writer_.reset();
-  for (const auto& f : created_files_) ::unlink(f.c_str());
-  if (created_dir_) ::rmdir(dir_.c_str());
+Result<std::unique_ptr<format::RecordingWriter>> OpenOutput(const std::string& dir,
+                                                           format::Metadata metadata) {
+  format::RecordingWriterOptions o;
+  o.dir = dir;
+  o.base = std::move(metadata);
+  o.assign_seqs = false;
+  o.max_segment_bytes = kDefaultSegmentBytes;
+  o.stats = wasmcloud::EventStatsFactory();
+  return format::RecordingWriter::Create(FileSystem::Default(), std::move(o));
 }
 
 }  // namespace evtape::offline

@@ -1,6 +1,6 @@
 // What the offline verbs (info, cat, import, verify, recover, slice, merge) share: read-issue
 // collection and wording, the output rules of every verb that writes a recording, and
-// OutputRecording, which writes segments with metadata, rotation and footer statistics.
+// OpenOutput, the recording writer of every verb that writes a recording.
 //
 // Output rules (every writing verb): -o is required; it must not be (or lie inside) an input;
 // it must not be an existing non-empty directory or a file. Violations are usage errors.
@@ -14,9 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "wasmcloud/event_stats.h"
 #include "format/recording.h"
-#include "format/segment_writer.h"
+#include "format/recording_writer.h"
 
 namespace evtape::offline {
 
@@ -80,42 +79,11 @@ Status CheckOutputPath(const std::string& out, const std::vector<std::string>& i
 // readable), tool "evtape <version>", a fresh recording id, extra {"created_by": verb}.
 format::Metadata DerivedMetadata(const std::vector<std::string>& segments, const std::string& verb);
 
-// Writes a recording directory segment by segment. Nothing is created until the first entry
-// (or Finish on an empty output), so a verb that fails early leaves no output behind.
-class OutputRecording {
- public:
-  OutputRecording(std::string dir, format::Metadata base,
-                  uint64_t segment_bytes = kDefaultSegmentBytes);
-  ~OutputRecording();
-  OutputRecording(const OutputRecording&) = delete;
-  OutputRecording& operator=(const OutputRecording&) = delete;
-
-  // Frames need increasing seq (the writer's rule); errors are the writer's (sticky I/O).
-  Status Add(const format::FrameView& frame);
-  Status AddGap(const format::Gap& gap);
-  // Seals the open segment (creating one empty segment if nothing was written).
-  Status Finish();
-  // Removes every file this object created (and the directory if it created it).
-  void Abort();
-
-  uint64_t frames() const { return frames_; }
-  uint64_t gaps() const { return gaps_; }
-  uint64_t last_seq() const { return last_seq_; }
-  uint32_t segments() const { return next_index_ - 1; }
-
- private:
-  Status Open();
-  Status SealCurrent();
-
-  std::string dir_;
-  format::Metadata base_;
-  uint64_t segment_bytes_;
-  bool created_dir_ = false;
-  uint32_t next_index_ = 1;
-  std::unique_ptr<format::SegmentWriter> writer_;
-  std::unique_ptr<wasmcloud::EventStats> stats_;
-  std::vector<std::string> created_files_;
-  uint64_t frames_ = 0, gaps_ = 0, last_seq_ = 0;
-};
+// The writer of every offline verb's output recording (format::RecordingWriter): frames keep
+// their seqs, segments rotate at kDefaultSegmentBytes, footers carry the CloudEvent statistics
+// `info` shows, and compression is deterministic (the same input gives the same bytes).
+// Nothing is created until the first entry (or Close), so a verb failing early leaves nothing.
+Result<std::unique_ptr<format::RecordingWriter>> OpenOutput(const std::string& dir,
+                                                           format::Metadata metadata);
 
 }  // namespace evtape::offline

@@ -26,8 +26,8 @@ bool HandoffQueue::PushMessage(nats::MsgPtr msg, uint64_t bytes, int64_t time_ns
   stats_.peak_messages = std::max<uint64_t>(stats_.peak_messages, held_messages_);
   stats_.peak_bytes = std::max(stats_.peak_bytes, held_bytes_);
   // Waking the writer per message costs more than the write (futex + context switch on
-  // every message); it polls every kPollMs anyway, so only wake it for a full batch.
-  bool wake = waiting_ && items_.size() >= kWakeBatch;
+  // every message): wake it for a full batch, or for the first item when it is idle.
+  bool wake = waiting_ && (items_.size() >= kWakeBatch || wake_on_first_);
   if (wake) waiting_ = false;
   lock.unlock();
   if (wake) cv_.notify_one();
@@ -45,6 +45,14 @@ void HandoffQueue::PushGap(const format::Gap& gap) {
   cv_.notify_one();
 }
 
+void HandoffQueue::PushGapFront(const format::Gap& gap) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (closed_) return;
+  QueueItem item;
+  item.gap = gap;
+  items_.insert(items_.begin(), std::move(item));
+}
+
 void HandoffQueue::EndEpisodeLocked() {
   QueueItem item;
   item.gap.reason = format::GapReason::kOverflow;
@@ -56,13 +64,20 @@ void HandoffQueue::EndEpisodeLocked() {
   episode_count_ = 0;
 }
 
-bool HandoffQueue::PopAll(std::vector<QueueItem>* out, int64_t timeout_ms) {
+bool HandoffQueue::PopAll(std::vector<QueueItem>* out, int64_t wait_ns, bool wake_on_first) {
   out->clear();
   std::unique_lock<std::mutex> lock(mu_);
-  if (items_.empty() && !closed_ && timeout_ms > 0) {
+  auto ready = [this, wake_on_first] {
+    return closed_ || items_.size() >= kWakeBatch || (wake_on_first && !items_.empty());
+  };
+  if (!ready() && wait_ns != 0) {
     waiting_ = true;
-    cv_.wait_for(lock, std::chrono::milliseconds(std::min<int64_t>(timeout_ms, kPollMs)),
-                 [this] { return !items_.empty() || closed_; });
+    wake_on_first_ = wake_on_first;
+    if (wait_ns < 0) {
+      cv_.wait(lock, ready);
+    } else {
+      cv_.wait_for(lock, std::chrono::nanoseconds(wait_ns), ready);
+    }
     waiting_ = false;
   }
   out->swap(items_);

@@ -45,9 +45,17 @@ class HandoffQueue {
   // Producer: a gap known from elsewhere (e.g. a reconnect), placed after what is queued.
   void PushGap(const format::Gap& gap);
 
-  // Consumer: moves everything queued into *out (cleared first), waiting up to `timeout_ms`
-  // (at most kPollMs) when empty. Returns false once Close() was called and nothing is left.
-  bool PopAll(std::vector<QueueItem>* out, int64_t timeout_ms);
+  // Producer: a gap placed before everything queued. Only before the consumer's first PopAll
+  // (the recorder's restart gap, known once the subscription is live).
+  void PushGapFront(const format::Gap& gap);
+
+  // Consumer: moves everything queued into *out (cleared first). When fewer than kWakeBatch
+  // items are queued it first waits, up to `wait_ns` (negative: no limit), for a full batch,
+  // for Close(), or, with wake_on_first, for the first item. A producer never wakes the
+  // consumer for a single message otherwise (a futex wake per message costs more than its
+  // write), so an idle recorder sleeps until there is something to do. Returns false once
+  // Close() was called and nothing is left.
+  bool PopAll(std::vector<QueueItem>* out, int64_t wait_ns, bool wake_on_first);
   // After Close() no more items are accepted (pushes are dropped silently: the caller has
   // stopped its subscriptions first); an open drop episode becomes a final gap item.
   void Close(int64_t now_ns);
@@ -58,9 +66,8 @@ class HandoffQueue {
   // Fill level against the tighter of the two bounds, 0..1 (queued plus being processed).
   double fill() const;
 
-  // A waiting consumer is woken when this many items are queued, else after kPollMs.
+  // A waiting consumer is woken when this many items are queued.
   static constexpr size_t kWakeBatch = 256;
-  static constexpr int64_t kPollMs = 2;
 
  private:
   void EndEpisodeLocked();
@@ -73,7 +80,8 @@ class HandoffQueue {
   size_t held_messages_ = 0;  // queued + being processed by the consumer
   uint64_t held_bytes_ = 0;
   bool closed_ = false;
-  bool waiting_ = false;
+  bool waiting_ = false;        // the consumer waits for a full batch
+  bool wake_on_first_ = false;  // ... or for the first item
   // The current drop episode.
   uint64_t episode_count_ = 0;
   int64_t episode_start_ns_ = 0, episode_end_ns_ = 0;

@@ -1,40 +1,43 @@
 #include "record/recorder.h"
 
-#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
-#include <cstring>
 #include <thread>
 
 #include "nats/raw_msg.h"
-#include "util/units.h"
-#include "format/segment_format.h"
 #include "record/handoff_queue.h"
 #include "record/resume.h"
+#include "record/subscriber.h"
+#include "util/clock.h"
+#include "util/units.h"
 
 namespace evtape::record {
 namespace {
 
-int64_t Now(clockid_t clock) {
-  timespec ts{};
-  clock_gettime(clock, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+std::string HostName() {
+  char buf[256] = {};
+  if (::gethostname(buf, sizeof(buf) - 1) != 0) return "";
+  return buf;
 }
 
-// Per-message memory beyond the nats.c block: natsMsg struct, malloc and queue item.
-constexpr uint64_t kMessageOverhead = 192;
+// Half the cores, 1..4: compression runs at the lowest priority, so more threads only use
+// CPU that would otherwise idle.
+int DefaultCompressionThreads() {
+  const unsigned cores = std::thread::hardware_concurrency();
+  return static_cast<int>(std::clamp(cores / 2, 1u, 4u));
+}
 
 }  // namespace
 
 Recorder::Recorder(RecorderOptions options, FileSystem* fs)
     : options_(std::move(options)), fs_(fs) {}
 
-Recorder::~Recorder() {
-  closing_ = true;
-  subs_.clear();
-  conn_.reset();
+Recorder::~Recorder() = default;
+
+void Recorder::Log(const std::string& message) const {
+  if (options_.log) options_.log(message);
 }
 
 Status Recorder::Validate() const {
@@ -63,145 +66,143 @@ Status Recorder::Validate() const {
   return Status::Ok();
 }
 
-void Recorder::OnMessage(natsConnection*, natsSubscription*, natsMsg* msg, void* closure) {
-  auto* ctx = static_cast<SubContext*>(closure);
-  ctx->recorder->HandleMessage(ctx->index, msg);
-}
-
-void Recorder::HandleMessage(size_t index, natsMsg* raw) {
-  // Stamp first: the receive time should not include our own work.
-  const int64_t real_ns = Now(CLOCK_REALTIME);
-  const int64_t mono_ns = Now(CLOCK_MONOTONIC);
-  nats::MsgPtr msg(raw);
-  if (closing_.load(std::memory_order_relaxed)) return;
-  const char* subject = natsMsg_GetSubject(raw);
-  for (size_t j = 0; j < index; ++j) {
-    // An earlier, overlapping subscription delivers this same message too.
-    if (SubjectMatches(options_.subjects[j], subject)) {
-      duplicates_.fetch_add(1, std::memory_order_relaxed);
-      return;
-    }
-  }
-  uint64_t n = 0;
-  if (options_.count > 0) {
-    n = arrived_.fetch_add(1, std::memory_order_relaxed) + 1;
-    if (n > options_.count) return;  // past the requested count: not part of the recording
-  }
-  const char* data = natsMsg_GetData(raw);
-  uint64_t bytes = static_cast<uint64_t>(natsMsg_GetDataLength(raw)) + kMessageOverhead;
-  // nats.c 3.4 puts subject, reply, headers and payload in one block after the struct.
-  if (data > subject) bytes += static_cast<uint64_t>(data - subject);
-  last_receive_ns_.store(real_ns, std::memory_order_relaxed);
-  queue_->PushMessage(std::move(msg), bytes, real_ns, mono_ns);
-  if (n > 0 && n == options_.count) {  // after the push: the queue closes once we signal
-    std::lock_guard<std::mutex> lock(mu_);
-    count_reached_ = true;
-    cv_.notify_all();
-  }
-}
-
-void Recorder::Log(const std::string& message) const {
-  if (options_.log) options_.log(message);
-}
-
-void Recorder::OnDisconnected() {
-  if (closing_.load()) return;  // the callback nats.c fires while we close the connection
-  std::lock_guard<std::mutex> lock(mu_);
-  connected_ = false;
-  if (in_outage_) return;  // still the same outage (e.g. a reconnect that did not hold)
-  Log("disconnected from " + nats::RedactUrl(options_.connection.server) + "; reconnecting");
-  in_outage_ = true;
-  int64_t now = Now(CLOCK_REALTIME);
-  int64_t last = last_receive_ns_.load();
-  // Anything lost was sent after the last message we got: start the window there.
-  outage_start_ns_ = last > 0 ? std::min(last, now) : now;
-}
-
-void Recorder::OnReconnected() {
-  if (closing_.load()) return;
-  std::lock_guard<std::mutex> lock(mu_);
-  connected_ = true;
-  if (!in_outage_) return;
-  reconnect_pending_ = true;
-  cv_.notify_all();
-}
-
-// Runs on the Run() thread: a PING/PONG round trip proves the server has our subscriptions
-// again, so no message published after `end` can be missing.
-void Recorder::FinishReconnect() {
-  if (natsConnection_FlushTimeout(conn_.get(), 5000) != NATS_OK) return;  // retried next time
-  int64_t end = Now(CLOCK_REALTIME);
-  std::lock_guard<std::mutex> lock(mu_);
-  if (!in_outage_) return;
-  format::Gap g;
-  g.reason = format::GapReason::kDisconnect;
-  g.start_ns = outage_start_ns_;
-  g.end_ns = end;
-  g.detail = "disconnected from " + nats::RedactUrl(options_.connection.server) +
-             "; messages published in this window were not captured";
-  in_outage_ = false;
-  ++outages_;
-  queue_->PushGap(g);
-  Log("reconnected after " + FormatDuration(g.end_ns - g.start_ns) + "; gap recorded");
-}
-
-void Recorder::PollDropped() {
-  int64_t now = Now(CLOCK_REALTIME);
-  for (size_t i = 0; i < subs_.size(); ++i) {
-    int64_t dropped = 0;
-    if (natsSubscription_GetDropped(subs_[i].get(), &dropped) != NATS_OK) continue;
-    if (dropped <= dropped_seen_[i]) continue;
-    format::Gap g;
-    g.reason = format::GapReason::kSlowConsumer;
-    g.start_ns = last_receive_ns_.load();
-    g.end_ns = std::max(now, g.start_ns);
-    g.count = static_cast<uint64_t>(dropped - dropped_seen_[i]);
-    g.detail = "dropped by the NATS client library on " + options_.subjects[i];
-    dropped_by_client_ += *g.count;
-    dropped_seen_[i] = dropped;
-    queue_->PushGap(g);
-  }
-}
-
-Status Recorder::Subscribe() {
-  for (size_t i = 0; i < options_.subjects.size(); ++i) {
-    sub_contexts_.push_back(std::make_unique<SubContext>(SubContext{this, i}));
-    natsSubscription* sub = nullptr;
-    const std::string& subject = options_.subjects[i];
-    EVTAPE_RETURN_IF_ERROR(nats::FromNats(
-        natsConnection_Subscribe(&sub, conn_.get(), subject.c_str(), &Recorder::OnMessage,
-                                 sub_contexts_.back().get()),
-        "subscribing to " + subject));
-    subs_.emplace_back(sub);
-    dropped_seen_.push_back(0);
-    // Never let nats.c drop: memory is bounded by our own queue instead.
-    EVTAPE_RETURN_IF_ERROR(nats::FromNats(natsSubscription_SetPendingLimits(sub, -1, -1),
-                                          "pending limits on " + subject));
-  }
-  return nats::FromNats(natsConnection_FlushTimeout(conn_.get(), 10000),
-                        "confirming subscriptions with " +
-                            nats::RedactUrl(options_.connection.server));
-}
-
 void Recorder::RequestStop() {
   std::lock_guard<std::mutex> lock(mu_);
   stop_requested_ = true;
   cv_.notify_all();
 }
 
-LiveStats Recorder::live() const {
-  LiveStats l;
-  l.messages = counters_.frames.load();
-  l.raw_bytes = counters_.raw_bytes.load();
-  l.stored_bytes = counters_.stored_bytes.load();
-  l.segments = counters_.segments.load();
-  l.gaps = counters_.gaps.load();
+void Recorder::Wake() {
+  std::lock_guard<std::mutex> lock(mu_);
+  wake_ = true;
+  cv_.notify_all();
+}
+
+RecorderStats Recorder::live() const {
+  RecorderStats s;
+  if (writer_) writer_->Contribute(&s);
+  if (subscriber_) subscriber_->Contribute(&s);
   if (queue_) {
-    uint64_t pushed = queue_->stats().pushed;
-    l.queued = pushed > l.messages ? pushed - l.messages : 0;
+    QueueStats q = queue_->stats();
+    s.dropped_by_queue = q.dropped;
+    s.peak_queue_messages = q.peak_messages;
+    s.peak_queue_bytes = q.peak_bytes;
+    s.queued = q.pushed > s.messages ? q.pushed - s.messages : 0;
   }
-  l.connected = connected_.load();
-  return l;
+  s.restart_gap = restart_gap_;
+  s.elapsed_ns = started_mono_ > 0 ? MonotonicNs() - started_mono_ : 0;
+  return s;
+}
+
+// Connects, opens the recording and subscribes; the restart gap (if any) ends when the
+// subscriptions are confirmed live and goes first in the queue.
+Status Recorder::Start(HandoffQueue* queue) {
+  EVTAPE_ASSIGN_OR_RETURN(ResumeInfo resume, InspectOutput(fs_, options_.output_dir, RealtimeNs()));
+  SubscriberOptions so{options_.subjects, options_.count, options_.connection, options_.log,
+                       [this] { Wake(); }};
+  subscriber_ = std::make_unique<Subscriber>(std::move(so), queue);
+  EVTAPE_RETURN_IF_ERROR(subscriber_->Connect([this] {
+    std::lock_guard<std::mutex> lock(mu_);
+    return stop_requested_;
+  }));
+  // Nothing is created on disk before a server answered.
+  CaptureWriterOptions wo;
+  format::RecordingWriterOptions& ro = wo.recording;
+  ro.dir = options_.output_dir;
+  ro.base.recording_id = resume.recording_id;  // empty: a new one
+  ro.base.tool = options_.tool;
+  ro.base.source = nats::RedactUrl(options_.connection.server);
+  ro.base.subscriptions = options_.subjects;
+  ro.base.host = HostName();
+  ro.base.extra = {{"raw_headers", nats::RawMessagesSupported() ? "exact" : "rebuilt"}};
+  ro.first_index = resume.next_index;
+  ro.first_seq = resume.next_seq;
+  ro.max_segment_bytes = options_.max_segment_bytes;
+  ro.max_segment_duration_ns = options_.max_segment_duration_ns;
+  ro.writer.direct_io = options_.direct_io;
+  ro.stats = options_.segment_stats;
+  ro.created_clock = [] { return RealtimeNs(); };
+  wo.compression.threads = options_.compression_threads >= 0 ? options_.compression_threads
+                                                             : DefaultCompressionThreads();
+  wo.compression.zstd_level = options_.zstd_level;
+  // A flush waits this long at most for a chunk in flight: a worker that got CPU finishes a
+  // chunk in a few ms; one starved at idle priority would not finish anyway.
+  wo.compression.flush_wait_ns = std::min<int64_t>(5'000'000, options_.flush_interval_ns / 4);
+  wo.flush_interval_ns = options_.flush_interval_ns;
+  wo.fsync = options_.fsync;
+  EVTAPE_ASSIGN_OR_RETURN(writer_, CaptureWriter::Open(fs_, std::move(wo)));
+  EVTAPE_ASSIGN_OR_RETURN(int64_t live_ns, subscriber_->Subscribe());
+  if (resume.restart_gap) {
+    format::Gap g = *resume.restart_gap;
+    g.end_ns = std::max(live_ns, g.start_ns);
+    queue->PushGapFront(g);
+    restart_gap_ = true;
+  }
+  return Status::Ok();
+}
+
+void Recorder::WaitForStop(const std::function<void(const RecorderStats&)>& on_tick) {
+  const int64_t start = MonotonicNs();
+  const int64_t deadline = options_.duration_ns > 0 ? start + options_.duration_ns : INT64_MAX;
+  int64_t next_tick = start + 1'000'000'000;
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stop_requested_ && !writer_failed_ && !subscriber_->count_reached()) {
+    int64_t now = MonotonicNs();
+    if (now >= deadline) break;
+    // Idle, this thread wakes once a second (the status tick); the subscriber wakes it for a
+    // reconnect to confirm or the count reached.
+    const int64_t wait = std::min(deadline - now, next_tick - now);
+    cv_.wait_for(lock, std::chrono::nanoseconds(std::max<int64_t>(wait, 1'000'000)),
+                 [this] { return wake_ || stop_requested_ || writer_failed_; });
+    wake_ = false;
+    lock.unlock();
+    subscriber_->Service();
+    now = MonotonicNs();
+    if (now >= next_tick) {
+      if (on_tick) on_tick(live());
+      next_tick = now + 1'000'000'000;
+    }
+    lock.lock();
+  }
+}
+
+Result<RecorderSummary> Recorder::Run(const std::function<void(const RecorderStats&)>& on_tick) {
+  EVTAPE_RETURN_IF_ERROR(Validate());
+  started_mono_ = MonotonicNs();
+  queue_ = std::make_unique<HandoffQueue>(options_.queue_max_messages, options_.queue_max_bytes);
+  Status start = Start(queue_.get());
+  if (!writer_) return start;  // nothing was created: not connected, or the directory failed
+  Status writer_status;
+  std::thread thread([this, &writer_status] {
+    writer_status = writer_->Run(queue_.get(), [this](const Status&) {
+      std::lock_guard<std::mutex> lock(mu_);
+      writer_failed_ = true;
+      cv_.notify_all();
+    });
+  });
+  if (start.ok()) {
+    std::string subjects;
+    for (const auto& s : options_.subjects) subjects += (subjects.empty() ? "" : ", ") + s;
+    Log("recording " + subjects + " from " + nats::RedactUrl(options_.connection.server) +
+        " to " + writer_->current_path() +
+        (restart_gap_ ? " (after an unclean stop: restart gap recorded)" : ""));
+    if (options_.on_ready) options_.on_ready();
+    WaitForStop(on_tick);
+  }
+  bool drain = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    drain = start.ok() && !writer_failed_;
+  }
+  subscriber_->Stop(drain, options_.drain_timeout_ms);
+  queue_->Close(RealtimeNs());
+  thread.join();
+  if (!start.ok()) return start;
+  RecorderSummary sum;
+  static_cast<RecorderStats&>(sum) = live();
+  sum.status = writer_status;
+  sum.dir = options_.output_dir;
+  return sum;
 }
 
 }  // namespace evtape::record

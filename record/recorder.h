@@ -1,19 +1,19 @@
 // Recorder: captures every message on a set of NATS subjects into an evtape recording.
 //
-// Threads: nats.c delivers every subscription's messages on one delivery thread (so the
-// arrival order across subjects is kept); that callback only stamps the message
-// (CLOCK_REALTIME + CLOCK_MONOTONIC) and hands the natsMsg over to a bounded HandoffQueue.
-// One writer thread owns the SegmentSink: header extraction, compression and I/O happen there.
-// The thread calling Run() connects, subscribes, watches the stop conditions and shuts down.
+// Two sides joined by a bounded HandoffQueue: the Subscriber (nats.c's delivery thread stamps
+// each message and queues it; connection events become gaps) and the CaptureWriter (its own
+// thread: frames, compression policy, flushes, rotation through format::RecordingWriter). The
+// thread calling Run() connects, subscribes, watches the stop conditions and shuts down.
 //
 // No silent loss: nats.c's pending limits are switched off, memory is bounded by our queue
-// (queue_max_messages / queue_max_bytes) and every loss becomes a gap record:
-// kOverflow (our queue), kSlowConsumer (nats.c drops, from GetDropped deltas), kDisconnect
-// (exactly one per outage, from the last message before the loss to the confirmed
-// resubscription), kRestart (the previous run left its last segment unsealed).
+// (queue_max_messages / queue_max_bytes) and every loss becomes a gap record: kOverflow (our
+// queue), kSlowConsumer (nats.c drops), kDisconnect (one per outage), kRestart (the previous
+// run left its last segment unsealed: the window from its last frame to the moment this run's
+// subscriptions were confirmed live).
+//
+// Payload-agnostic: footer statistics come from the options' SegmentStatsFactory.
 #pragma once
 
-#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -22,9 +22,11 @@
 #include <string>
 #include <vector>
 
-#include "nats/connection.h"
 #include "format/file.h"
-#include "record/segment_sink.h"
+#include "format/segment_stats.h"
+#include "nats/connection.h"
+#include "record/capture_writer.h"
+#include "record/stats.h"
 
 namespace evtape::record {
 
@@ -49,7 +51,7 @@ struct RecorderOptions {
   // are stored uncompressed (counted) until it has drained: capturing beats compressing.
   int compression_threads = -1;
   // Write segments around the page cache (O_DIRECT) where the file system allows it: a tenth
-  // of the CPU per byte here, and no gigabytes of dirty pages on the host. false: ordinary
+  // of the CPU per byte, and no gigabytes of dirty pages on the host. false: ordinary
   // buffered writes (e.g. to let a slow disk absorb bursts in the page cache).
   bool direct_io = true;
   int64_t drain_timeout_ms = 5000;  // for messages already received when stopping
@@ -59,95 +61,59 @@ struct RecorderOptions {
   // Progress messages for humans ("recording ... to DIR", outages); may be empty. Called from
   // the Run() thread and nats.c's callback threads: must be thread-safe.
   std::function<void(const std::string&)> log;
+  // Called once on the Run() thread when the subscriptions are confirmed live (from then on
+  // nothing published is missed); may be empty.
+  std::function<void()> on_ready;
   nats::ConnectionOptions connection;
 };
 
-struct LiveStats {
-  uint64_t messages = 0, raw_bytes = 0, stored_bytes = 0, segments = 0, gaps = 0;
-  uint64_t queued = 0;  // received, not yet written
-  bool connected = true;
-};
-
-struct RecorderSummary {
+struct RecorderSummary : RecorderStats {
   Status status;  // a failure while recording (e.g. disk full); the data so far is kept
   std::string dir;
-  uint64_t messages = 0, raw_bytes = 0, stored_bytes = 0, segments = 0, gaps = 0;
-  uint64_t chunks = 0, chunks_stored_behind = 0;  // the latter: compression was behind
-  uint64_t dropped_by_queue = 0;    // exact
-  uint64_t dropped_by_client = 0;   // nats.c slow consumer, exact
-  uint64_t outages = 0;             // disconnect windows (each one gap)
-  bool restart_gap = false;
-  uint64_t peak_queue_messages = 0, peak_queue_bytes = 0;
-  int64_t elapsed_ns = 0;
-  bool exact_headers = true;  // false: nats.c's raw layout was not recognised (fallback)
-  uint64_t duplicates_skipped = 0;  // delivered again by an overlapping subscription
 };
 
-class Recorder : private nats::ConnectionListener {
+class Recorder {
  public:
   explicit Recorder(RecorderOptions options, FileSystem* fs = FileSystem::Default());
-  ~Recorder() override;
+  ~Recorder();
   Recorder(const Recorder&) = delete;
   Recorder& operator=(const Recorder&) = delete;
 
-  // Checks the options and the output directory without touching anything: InvalidArgument
-  // naming the option. Run() calls it too.
+  // Checks the options without touching anything: InvalidArgument naming the option. Run()
+  // calls it too.
   Status Validate() const;
 
   // Connects (nothing is created on disk if that fails), records until a stop condition,
   // seals and returns the summary. `on_tick` (may be empty) is called about once a second
   // from the calling thread. Errors before recording started are returned as a Status.
-  Result<RecorderSummary> Run(const std::function<void(const LiveStats&)>& on_tick = {});
+  Result<RecorderSummary> Run(const std::function<void(const RecorderStats&)>& on_tick = {});
 
   // Asks Run() to stop: drain what was received, seal, return. Thread-safe; not
   // async-signal-safe (call it from a signal-waiting thread).
   void RequestStop();
 
-  LiveStats live() const;
+  // A snapshot of the figures so far. Thread-safe.
+  RecorderStats live() const;
 
  private:
-  struct SubContext {
-    Recorder* recorder;
-    size_t index;
-  };
-  static void OnMessage(natsConnection* nc, natsSubscription* sub, natsMsg* msg, void* closure);
-  void HandleMessage(size_t index, natsMsg* msg);
-  void OnDisconnected() override;
-  void OnReconnected() override;
-  void WriterLoop(SegmentSink* sink);
-  Status Subscribe();
-  void WaitForStop(const std::function<void(const LiveStats&)>& on_tick);
-  void PollDropped();
-  void FinishReconnect();
-  void Shutdown();
+  Status Start(class HandoffQueue* queue);
+  void WaitForStop(const std::function<void(const RecorderStats&)>& on_tick);
+  void Wake();
   void Log(const std::string& message) const;
 
   RecorderOptions options_;
   FileSystem* fs_;
   std::unique_ptr<class HandoffQueue> queue_;
-  SinkCounters counters_;
-  nats::ConnectionPtr conn_;
-  std::vector<nats::SubscriptionPtr> subs_;
-  std::vector<std::unique_ptr<SubContext>> sub_contexts_;
-  std::vector<int64_t> dropped_seen_;
+  std::unique_ptr<class Subscriber> subscriber_;
+  std::unique_ptr<CaptureWriter> writer_;
+  int64_t started_mono_ = 0;
+  bool restart_gap_ = false;
 
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable cv_;
-  bool stop_requested_ = false;   // guarded by mu_
-  bool reconnect_pending_ = false;  // guarded by mu_
-  std::atomic<bool> closing_{false};
-  std::atomic<bool> writer_done_{false};
-  std::atomic<bool> count_reached_{false};
-  // Outage tracking (guarded by mu_).
-  bool in_outage_ = false;
-  int64_t outage_start_ns_ = 0;
-  std::atomic<bool> connected_{true};
-  std::atomic<int64_t> last_receive_ns_{0};
-  std::atomic<uint64_t> duplicates_{0};
-  std::atomic<uint64_t> arrived_{0};  // messages counted against options_.count
-  std::atomic<bool> exact_headers_{true};
-  uint64_t outages_ = 0, dropped_by_client_ = 0;
-  Status writer_status_;  // set by the writer thread before writer_done_
+  bool stop_requested_ = false;  // guarded by mu_
+  bool wake_ = false;            // guarded by mu_
+  bool writer_failed_ = false;   // guarded by mu_
 };
 
 }  // namespace evtape::record

@@ -1,6 +1,5 @@
 #include "record/resume.h"
 
-#include <random>
 
 #include "format/recording.h"
 #include "format/segment_reader.h"
@@ -65,20 +64,6 @@ Result<Tail> ReadTail(FileSystem* fs, const std::string& path) {
 }
 
 }  // namespace
-
-std::string NewRecordingId() {
-  std::random_device rd;
-  static const char* kHex = "0123456789abcdef";
-  std::string id;
-  for (int i = 0; i < 4; ++i) {
-    uint32_t v = rd();
-    for (int j = 0; j < 4; ++j) {
-      id += kHex[(v >> (j * 8)) & 0xf];
-      id += kHex[(v >> (j * 8 + 4)) & 0xf];
-    }
-  }
-  return id;
-}
 
 Result<ResumeInfo> InspectOutput(FileSystem* fs, const std::string& dir, int64_t now_ns) {
   ResumeInfo info;

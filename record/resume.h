@@ -25,7 +25,4 @@ struct ResumeInfo {
 // IOError when existing segments cannot be read.
 Result<ResumeInfo> InspectOutput(FileSystem* fs, const std::string& dir, int64_t now_ns);
 
-// 32 lowercase hex characters from the system's random source.
-std::string NewRecordingId();
-
 }  // namespace evtape::record

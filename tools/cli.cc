@@ -5,10 +5,7 @@
 #include <string_view>
 
 #include "tools/verbs.h"
-
-#ifndef EVTAPE_VERSION
-#define EVTAPE_VERSION "0.0.0"
-#endif
+#include "util/version.h"
 
 namespace evtape::cli {
 namespace {
@@ -62,7 +59,7 @@ int Main(int argc, char** argv) {
     return 0;
   }
   if (first == "--version" || first == "version") {
-    std::cout << "evtape " << EVTAPE_VERSION << "\n";
+    std::cout << "evtape " << kVersion << "\n";
     return 0;
   }
   for (const Verb& v : kVerbs) {

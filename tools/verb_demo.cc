@@ -2,22 +2,23 @@
 // records wasmbus.evt.> while replaying a bundled lattice fixture into it at full speed, then
 // shows the new recording and proves that every replayed message was captured byte-identical.
 //
-// The capture side is a small subscriber writing through format::SegmentWriter (it flushes its
-// subscription before the replay starts, so nothing can be missed); `evtape record` is the
-// full recorder with rotation, gaps and outage handling.
+// The capture side is the Recorder of `evtape record`; the replay starts once its subscription
+// is confirmed live, so nothing can be missed.
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <condition_variable>
 #include <mutex>
 #include <thread>
 
-#include "wasmcloud/event_stats.h"
 #include "nats/connection.h"
 #include "nats/server_process.h"
-#include "nats/raw_msg.h"
+#include "record/recorder.h"
+#include "util/version.h"
+#include "wasmcloud/event_stats.h"
 #include "util/units.h"
 #include "format/recording.h"
 #include "format/segment_writer.h"
@@ -39,69 +40,62 @@ const VerbHelp kHelp = {
     "usage error.",
     "  evtape demo\n  evtape demo --server nats://127.0.0.1:4222 -o demo-recording"};
 
-// Captures every message into one segment; the nats.c delivery thread is the only writer.
+// Records wasmbus.evt.> through the Recorder (the same code as `evtape record`) on a thread of
+// its own; Start() returns once the subscription is live, so nothing replayed can be missed.
 class Capture {
  public:
-  Status Open(const std::string& dir, const std::string& source) {
-    EVTAPE_RETURN_IF_ERROR(FileSystem::Default()->CreateDir(dir));
-    format::Metadata md;
-    md.recording_id = "demo";
-    md.tool = "evtape demo";
-    md.source = source;
-    md.subscriptions = {"wasmbus.evt.>"};
-    md.created_ns = Now();
-    auto w = format::SegmentWriter::Create(FileSystem::Default(), format::SegmentPath(dir, 1), md,
-                                           format::WriterOptions{});
-    if (!w.ok()) return w.status();
-    writer_ = std::move(w).value();
-    return Status::Ok();
+  Capture(const std::string& dir, const std::string& url) {
+    record::RecorderOptions o;
+    o.subjects = {"wasmbus.evt.>"};
+    o.output_dir = dir;
+    o.connection.server = url;
+    o.connection.client_name = "evtape demo";
+    o.tool = kToolName;
+    o.segment_stats = wasmcloud::EventStatsFactory();  // type/source counts for `info`
+    o.on_ready = [this] {
+      std::lock_guard lock(mu_);
+      ready_ = true;
+      cv_.notify_all();
+    };
+    recorder_ = std::make_unique<record::Recorder>(std::move(o));
   }
-  static void OnMsg(natsConnection*, natsSubscription*, natsMsg* msg, void* self) {
-    static_cast<Capture*>(self)->Handle(msg);
-    natsMsg_Destroy(msg);
+  ~Capture() {
+    if (thread_.joinable()) (void)Stop();  // an early return: the error was reported
   }
-  uint64_t count() const { return count_.load(); }
-  Status Seal() {
+  Status Start() {
+    thread_ = std::thread([this] {
+      auto r = recorder_->Run();
+      std::lock_guard lock(mu_);
+      result_ = r.ok() ? r->status : r.status();
+      done_ = true;
+      cv_.notify_all();
+    });
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [this] { return ready_ || done_; });
+    return done_ ? result_ : Status::Ok();
+  }
+  // Waits (at most `timeout_ns`) until `n` messages are in the recording.
+  void WaitFor(uint64_t n, int64_t timeout_ns) {
+    const int64_t end = MonotonicNs() + timeout_ns;
+    while (recorder_->live().messages + recorder_->live().queued < n && MonotonicNs() < end) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
+  // Stops, seals, and returns the recorder's status.
+  Status Stop() {
+    recorder_->RequestStop();
+    thread_.join();
     std::lock_guard lock(mu_);
-    if (!status_.ok()) return status_;
-    return writer_->Seal(stats_.ToJson());  // type/source counts for `info`, as record does
-  }
-  static int64_t Now() {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(
-               std::chrono::system_clock::now().time_since_epoch()).count();
+    return result_;
   }
 
  private:
-  void Handle(natsMsg* msg) {
-    const int64_t now = Now();
-    std::string scratch;
-    auto hdr = nats::RawHeaders(msg, &scratch);
-    std::lock_guard lock(mu_);
-    if (!hdr.ok()) {
-      status_ = hdr.status();
-      return;
-    }
-    const char* reply = natsMsg_GetReply(msg);
-    format::FrameView f;
-    f.seq = ++seq_;
-    f.time_ns = now;
-    f.mono_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                    std::chrono::steady_clock::now().time_since_epoch())
-                    .count();
-    f.subject = natsMsg_GetSubject(msg);
-    f.reply = reply != nullptr ? reply : "";
-    f.headers = hdr->block;
-    f.payload = std::string_view(natsMsg_GetData(msg), static_cast<size_t>(natsMsg_GetDataLength(msg)));
-    if (Status s = writer_->Add(f); !s.ok() && status_.ok()) status_ = s;
-    stats_.Add(f);
-    count_.fetch_add(1);
-  }
+  std::unique_ptr<record::Recorder> recorder_;
+  std::thread thread_;
   std::mutex mu_;
-  std::unique_ptr<format::SegmentWriter> writer_;
-  wasmcloud::EventStats stats_;
-  Status status_;
-  uint64_t seq_ = 0;
-  std::atomic<uint64_t> count_{0};
+  std::condition_variable cv_;
+  bool ready_ = false, done_ = false;
+  Status result_;
 };
 
 Result<std::vector<format::Frame>> ReadAll(const std::string& path) {
@@ -176,17 +170,8 @@ int RunDemo(const Args& args) {
   conn.server = url;
   conn.client_name = "evtape demo";
 
-  Capture capture;
-  if (Status s = capture.Open(out_dir, nats::RedactUrl(url)); !s.ok()) return RuntimeError(kHelp, s);
-  auto cc = nats::Connect(conn, nats::ConnectSettings{});
-  if (!cc.ok()) return RuntimeError(kHelp, cc.status());
-  natsSubscription* raw_sub = nullptr;
-  Status ss = nats::FromNats(natsConnection_Subscribe(&raw_sub, cc->get(), "wasmbus.evt.>",
-                                                      Capture::OnMsg, &capture), "subscribe");
-  if (!ss.ok()) return RuntimeError(kHelp, ss);
-  nats::SubscriptionPtr sub(raw_sub);
-  natsSubscription_SetPendingLimits(raw_sub, -1, -1);
-  if (Status fs = nats::FromNats(natsConnection_Flush(cc->get()), "flush"); !fs.ok()) return RuntimeError(kHelp, fs);
+  Capture capture(out_dir, url);
+  if (Status s = capture.Start(); !s.ok()) return RuntimeError(kHelp, s);
   std::cout << "Recording wasmbus.evt.> into " << out_dir << "\n";
 
   replay::ReplayOptions ro;
@@ -201,15 +186,8 @@ int RunDemo(const Args& args) {
   auto st = replay::RunReplay(ro, pub->get(), &clock, nullptr, std::cout, std::cerr);
   if (!st.ok()) return RuntimeError(kHelp, st.status());
   std::cerr << replay::FormatReport(ro, *st);
-  const uint64_t sent = st->messages;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (capture.count() < sent && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  natsSubscription_Unsubscribe(raw_sub);
-  sub.reset();
-  cc->reset();
-  if (Status s = capture.Seal(); !s.ok()) return RuntimeError(kHelp, s.WithPrefix(out_dir));
+  capture.WaitFor(st->messages, 10'000'000'000);
+  if (Status s = capture.Stop(); !s.ok()) return RuntimeError(kHelp, s.WithPrefix(out_dir));
   server.reset();
 
   auto want = ReadAll(*fixture);

@@ -39,7 +39,7 @@ po::options_description Options() {
 }
 
 // Feeds every line of `in` to the output; the error names the file and the line.
-Status ImportLines(std::istream& in, const std::string& name, offline::OutputRecording* out) {
+Status ImportLines(std::istream& in, const std::string& name, format::RecordingWriter* out) {
   jsonl::JsonlDecoder decoder;
   std::string line;
   uint64_t line_no = 0;
@@ -88,14 +88,16 @@ int RunImport(const Args& args) {
     if (!file) return RuntimeError(kHelp, name + ": cannot open: " + std::strerror(errno));
   }
   std::istream& in = name == "-" ? std::cin : file;
-  offline::OutputRecording out(out_dir, offline::DerivedMetadata({}, "import"));
+  auto opened = offline::OpenOutput(out_dir, offline::DerivedMetadata({}, "import"));
+  if (!opened.ok()) return RuntimeError(kHelp, opened.status());
+  format::RecordingWriter& out = **opened;
   Status s = ImportLines(in, name == "-" ? std::string("stdin") : name, &out);
-  if (s.ok()) s = out.Finish();
+  if (s.ok()) s = out.Close();
   if (!s.ok()) {
     out.Abort();
     return RuntimeError(kHelp, s.message());
   }
-  std::cerr << "evtape import: wrote " << out.frames() << " frames and " << out.gaps()
+  std::cerr << "evtape import: wrote " << out.stats().frames << " frames and " << out.stats().gaps
             << " gaps to " << out_dir << "\n";
   return kExitOk;
 }

@@ -48,7 +48,7 @@ Status Advance(Source* s) {
 }
 
 // The k-way merge itself; `out` gets frames renumbered from 1.
-Status MergeInto(std::vector<Source>* sources, offline::OutputRecording* out) {
+Status MergeInto(std::vector<Source>* sources, format::RecordingWriter* out) {
   for (auto& s : *sources) EVTAPE_RETURN_IF_ERROR(Advance(&s));
   uint64_t seq = 0;
   while (true) {
@@ -95,10 +95,12 @@ int RunMerge(const Args& args) {
     if (!r.ok()) return RuntimeError(kHelp, r.status());
     sources[i].reader = std::move(r).value();
   }
-  offline::OutputRecording out(out_dir, offline::DerivedMetadata(segments.value(), "merge"));
+  auto opened = offline::OpenOutput(out_dir, offline::DerivedMetadata(segments.value(), "merge"));
+  if (!opened.ok()) return RuntimeError(kHelp, opened.status());
+  format::RecordingWriter& out = **opened;
   Status s = MergeInto(&sources, &out);
   if (s.IsCorruption()) s = s.WithPrefix("input damaged (use --skip-corrupt, or 'evtape recover')");
-  if (s.ok()) s = out.Finish();
+  if (s.ok()) s = out.Close();
   if (!s.ok()) {
     out.Abort();
     return RuntimeError(kHelp, s);
@@ -106,7 +108,7 @@ int RunMerge(const Args& args) {
   for (const auto& i : log.issues) {
     if (offline::LostFrames(i)) Warn(kHelp, offline::DescribeIssue(i));
   }
-  std::cerr << "evtape merge: wrote " << out.frames() << " frames and " << out.gaps()
+  std::cerr << "evtape merge: wrote " << out.stats().frames << " frames and " << out.stats().gaps
             << " gaps from " << inputs.size() << " inputs to " << out_dir << "\n";
   return offline::LossExitCode(log.issues);
 }

@@ -17,10 +17,7 @@
 #include "wasmcloud/event_stats.h"
 #include "tools/flags.h"
 #include "tools/verbs.h"
-
-#ifndef EVTAPE_VERSION
-#define EVTAPE_VERSION "0.0.0"
-#endif
+#include "util/version.h"
 
 namespace evtape::cli {
 namespace {
@@ -207,7 +204,7 @@ std::optional<std::string> ParseOptions(const po::variables_map& vm, record::Rec
   if (state.ok() && *state == format::DirState::kOther) {
     return "--output: " + o->output_dir + " is not empty and not an evtape recording";
   }
-  o->tool = std::string("evtape ") + EVTAPE_VERSION;
+  o->tool = std::string(kToolName);
   o->segment_stats = wasmcloud::EventStatsFactory();
   o->log = [](const std::string& m) {
     std::fprintf(stderr, "%sevtape record: %s\n", StderrIsTty() ? "\r\033[K" : "", m.c_str());
@@ -215,7 +212,7 @@ std::optional<std::string> ParseOptions(const po::variables_map& vm, record::Rec
   return std::nullopt;
 }
 
-void PrintStatus(const record::LiveStats& s, uint64_t* last_messages) {
+void PrintStatus(const record::RecorderStats& s, uint64_t* last_messages) {
   uint64_t rate = s.messages - *last_messages;
   *last_messages = s.messages;
   std::fprintf(stderr, "\r\033[K%llu msgs  %llu msg/s  %s raw  %s stored  %llu seg  %llu gaps%s",
@@ -305,7 +302,7 @@ int RunRecord(const Args& args) {
     SignalWatcher watcher(&recorder);
     const bool tty = StderrIsTty();
     uint64_t last = 0;
-    return recorder.Run([tty, &last](const record::LiveStats& s) {
+    return recorder.Run([tty, &last](const record::RecorderStats& s) {
       if (tty) PrintStatus(s, &last);
     });
   }();

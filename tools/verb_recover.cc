@@ -36,7 +36,7 @@ po::options_description Options() {
 // Turns the issues reported since the last entry into gap records placed before `next_ns`.
 class GapMaker {
  public:
-  GapMaker(offline::IssueLog* log, offline::OutputRecording* out) : log_(log), out_(out) {}
+  GapMaker(offline::IssueLog* log, format::RecordingWriter* out) : log_(log), out_(out) {}
 
   Status Flush(int64_t next_ns) {
     for (; done_ < log_->issues.size(); ++done_) {
@@ -47,7 +47,7 @@ class GapMaker {
       g.start_ns = have_last_ ? last_ns_ : next_ns;
       g.end_ns = std::max(g.start_ns, next_ns);
       g.count = i.frames_lost;
-      g.after_seq = out_->last_seq();
+      g.after_seq = out_->stats().last_seq;
       g.detail = "recover: " + i.reason + " in " + BaseName(i.file) + " at offset " +
                  std::to_string(i.offset) + ", " + std::to_string(i.bytes_dropped) +
                  " bytes dropped";
@@ -65,7 +65,7 @@ class GapMaker {
 
  private:
   offline::IssueLog* log_;
-  offline::OutputRecording* out_;
+  format::RecordingWriter* out_;
   size_t done_ = 0;
   int64_t last_ns_ = 0;
   bool have_last_ = false;
@@ -87,7 +87,9 @@ int RunRecover(const Args& args) {
 
   offline::IssueLog log;
   offline::ScanTotals totals;
-  offline::OutputRecording out(out_dir, offline::DerivedMetadata(segments.value(), "recover"));
+  auto opened = offline::OpenOutput(out_dir, offline::DerivedMetadata(segments.value(), "recover"));
+  if (!opened.ok()) return RuntimeError(kHelp, opened.status());
+  format::RecordingWriter& out = **opened;
   GapMaker gaps(&log, &out);
   Status s = offline::ScanSegments(
       segments.value(), &log,
@@ -95,12 +97,12 @@ int RunRecover(const Args& args) {
         bool frame = e.kind == format::Entry::Kind::kFrame;
         int64_t t = frame ? e.frame.time_ns : e.gap.start_ns;
         EVTAPE_RETURN_IF_ERROR(gaps.Flush(t));
-        if (frame && e.frame.seq <= out.last_seq()) {
+        if (frame && e.frame.seq <= out.stats().last_seq) {
           // Sequence numbers must grow; a frame that repeats or goes back (segments given out
           // of order, or duplicated) cannot be kept in a valid recording.
           log.OnIssue({format::ReadIssue::Kind::kCorruption, "(input order)", 0, 0, 1,
                        "frame seq " + std::to_string(e.frame.seq) + " not after " +
-                           std::to_string(out.last_seq())});
+                           std::to_string(out.stats().last_seq)});
           return Status::Ok();
         }
         gaps.Saw(t);
@@ -109,12 +111,12 @@ int RunRecover(const Args& args) {
       &totals);
   if (s.ok()) s = gaps.Flush(gaps.last_ns());
   bool lost = offline::LossExitCode(log.issues) != kExitOk;
-  if (s.ok() && out.frames() == 0 && lost) {
+  if (s.ok() && out.stats().frames == 0 && lost) {
     out.Abort();
     return RuntimeError(kHelp, "nothing recoverable: no intact frame in " + inputs.front() + " (" +
                                    std::to_string(log.issues.size()) + " issues)");
   }
-  if (s.ok()) s = out.Finish();
+  if (s.ok()) s = out.Close();
   if (!s.ok()) {
     out.Abort();
     return RuntimeError(kHelp, s);
@@ -122,7 +124,7 @@ int RunRecover(const Args& args) {
   for (const auto& i : log.issues) {
     if (offline::LostFrames(i)) Warn(kHelp, offline::DescribeIssue(i));
   }
-  std::cerr << "evtape recover: wrote " << out.frames() << " frames and " << out.gaps() << " gaps ("
+  std::cerr << "evtape recover: wrote " << out.stats().frames << " frames and " << out.stats().gaps << " gaps ("
             << gaps.added() << " added for lost data) to " << out_dir << "\n";
   return lost ? kExitLoss : kExitOk;
 }

@@ -8,10 +8,7 @@
 #include "wasmcloud/redact_map.h"
 #include "tools/flags.h"
 #include "tools/verbs.h"
-
-#ifndef EVTAPE_VERSION
-#define EVTAPE_VERSION "0.0.0"
-#endif
+#include "util/version.h"
 
 namespace evtape::cli {
 namespace {
@@ -105,13 +102,13 @@ format::Metadata RedactedMetadata(const std::vector<std::string>& segments, uint
   }
   wasmcloud::ids::IdRng rng(seed ^ 0xA5A5A5A5u);
   m.recording_id = wasmcloud::ids::FormatCrockford(wasmcloud::ids::NewUlid(m.created_ns / 1000000, rng));
-  m.tool = std::string("evtape ") + EVTAPE_VERSION;
+  m.tool = std::string(kToolName);
   m.extra = nlohmann::json{{"created_by", "redact"}};
   return m;  // source (server URL) and host name are left empty on purpose
 }
 
 Status Rewrite(const std::vector<std::string>& segments, wasmcloud::redact::Redactor* r,
-               offline::OutputRecording* out, offline::IssueLog* log) {
+               format::RecordingWriter* out, offline::IssueLog* log) {
   EVTAPE_ASSIGN_OR_RETURN(auto reader, OpenInput(segments, log));
   format::Entry e;
   std::string subject, reply, headers, payload;
@@ -175,16 +172,18 @@ int RunRedact(const Args& args) {
     return RuntimeError(kHelp, s.message() + " (run 'evtape recover' first to salvage the rest)");
   }
   redactor.Finish();
-  offline::OutputRecording out(out_dir, RedactedMetadata(*segments, *seed, &redactor));
+  auto opened = offline::OpenOutput(out_dir, RedactedMetadata(*segments, *seed, &redactor));
+  if (!opened.ok()) return RuntimeError(kHelp, opened.status());
+  format::RecordingWriter& out = **opened;
   offline::IssueLog log;
   Status s = Rewrite(*segments, &redactor, &out, &log);
-  if (s.ok()) s = out.Finish();
+  if (s.ok()) s = out.Close();
   if (!s.ok()) {
     out.Abort();
     return RuntimeError(kHelp, s);
   }
   for (const auto& issue : log.issues) Warn(kHelp, offline::DescribeIssue(issue));
-  std::cerr << "evtape redact: " << out.frames() << " messages, " << redactor.identifiers()
+  std::cerr << "evtape redact: " << out.stats().frames << " messages, " << redactor.identifiers()
             << " identifiers replaced consistently, written to " << out_dir << "\n";
   return offline::LossExitCode(log.issues);
 }

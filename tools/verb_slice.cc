@@ -66,11 +66,13 @@ int RunSlice(const Args& args) {
   auto reader = format::RecordingReader::Open(FileSystem::Default(), inputs, ro);
   if (!reader.ok()) return RuntimeError(kHelp, reader.status());
 
-  offline::OutputRecording out(out_dir, offline::DerivedMetadata(segments.value(), "slice"));
+  auto opened = offline::OpenOutput(out_dir, offline::DerivedMetadata(segments.value(), "slice"));
+  if (!opened.ok()) return RuntimeError(kHelp, opened.status());
+  format::RecordingWriter& out = **opened;
   const uint64_t limit = sel.limit.value_or(UINT64_MAX);
   format::Entry e;
   Status s;
-  while (s.ok() && out.frames() < limit) {
+  while (s.ok() && out.stats().frames < limit) {
     auto more = reader.value()->Next(&e);
     if (!more.ok()) {
       s = more.status();
@@ -85,7 +87,7 @@ int RunSlice(const Args& args) {
       s = out.Add(e.frame);
     }
   }
-  if (s.ok()) s = out.Finish();
+  if (s.ok()) s = out.Close();
   if (!s.ok()) {
     out.Abort();
     return RuntimeError(kHelp, s);
@@ -93,7 +95,7 @@ int RunSlice(const Args& args) {
   for (const auto& i : log.issues) {
     if (offline::LostFrames(i)) Warn(kHelp, offline::DescribeIssue(i));
   }
-  std::cerr << "evtape slice: wrote " << out.frames() << " frames and " << out.gaps() << " gaps to "
+  std::cerr << "evtape slice: wrote " << out.stats().frames << " frames and " << out.stats().gaps << " gaps to "
             << out_dir << "\n";
   return offline::LossExitCode(log.issues);
 }

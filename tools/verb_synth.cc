@@ -8,10 +8,7 @@
 #include "wasmcloud/synth_lattice.h"
 #include "tools/flags.h"
 #include "tools/verbs.h"
-
-#ifndef EVTAPE_VERSION
-#define EVTAPE_VERSION "0.0.0"
-#endif
+#include "util/version.h"
 
 namespace evtape::cli {
 namespace {
@@ -93,7 +90,7 @@ format::Metadata SynthMetadata(const Parsed& p) {
   format::Metadata m;
   wasmcloud::ids::IdRng rng(p.o.seed);
   m.recording_id = wasmcloud::ids::FormatCrockford(wasmcloud::ids::NewUlid(p.o.start_ns / 1000000, rng));
-  m.tool = std::string("evtape ") + EVTAPE_VERSION;
+  m.tool = std::string(kToolName);
   m.source = "synth";
   m.subscriptions = {"wasmbus.evt." + p.o.lattice + ".>"};
   m.created_ns = p.o.start_ns;  // pinned: same options, same bytes
@@ -131,7 +128,9 @@ int RunSynth(const Args& args) {
     return UsageError(kHelp, s.message());
 
   auto begin = std::chrono::steady_clock::now();
-  offline::OutputRecording out(p.out, SynthMetadata(p));
+  auto opened = offline::OpenOutput(p.out, SynthMetadata(p));
+  if (!opened.ok()) return RuntimeError(kHelp, opened.status());
+  format::RecordingWriter& out = **opened;
   uint64_t seq = 0;
   auto sink = [&](int64_t recv_ns, std::string_view subject, std::string_view payload) {
     format::FrameView f;
@@ -143,14 +142,14 @@ int RunSynth(const Args& args) {
     return out.Add(f);
   };
   auto stats = wasmcloud::synth::RunSynth(p.o, sink);
-  Status s = stats.ok() ? out.Finish() : stats.status();
+  Status s = stats.ok() ? out.Close() : stats.status();
   if (!s.ok()) {
     out.Abort();
     return RuntimeError(kHelp, s);  // the message names the file
   }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
   std::cerr << "evtape synth: wrote " << stats->events << " events (" << stats->heartbeats
-            << " heartbeats) in " << out.segments() << " segment(s) to " << p.out << " in "
+            << " heartbeats) in " << out.stats().segments << " segment(s) to " << p.out << " in "
             << FormatDuration(static_cast<int64_t>(secs * 1e9)) << "\n";
   return kExitOk;
 }

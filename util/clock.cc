@@ -20,7 +20,16 @@ timespec ToTimespec(int64_t ns) {
   return ts;
 }
 
+int64_t Read(clockid_t clock) {
+  timespec ts{};
+  ::clock_gettime(clock, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * kNsPerSec + ts.tv_nsec;
+}
+
 }  // namespace
+
+int64_t RealtimeNs() { return Read(CLOCK_REALTIME); }
+int64_t MonotonicNs() { return Read(CLOCK_MONOTONIC); }
 
 MonotonicClock::MonotonicClock(int64_t spin_ns, const std::atomic<bool>* stop)
     : spin_ns_(std::max<int64_t>(0, spin_ns)), stop_(stop) {
@@ -28,11 +37,7 @@ MonotonicClock::MonotonicClock(int64_t spin_ns, const std::atomic<bool>* stop)
   (void)::prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
 }
 
-int64_t MonotonicClock::NowNs() {
-  timespec ts{};
-  ::clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * kNsPerSec + ts.tv_nsec;
-}
+int64_t MonotonicClock::NowNs() { return MonotonicNs(); }
 
 bool MonotonicClock::SleepUntil(int64_t deadline_ns) {
   const int64_t sleep_target = deadline_ns - spin_ns_;

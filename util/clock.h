@@ -1,5 +1,7 @@
-// The clock seam of the replayer: the scheduler reads time and sleeps only through Clock, so
-// tests drive it with a ManualClock and production uses CLOCK_MONOTONIC with absolute sleeps.
+// The clock seam. Every evtape library reads time here: the two system clocks as free
+// functions (receive stamps, metadata, timeouts), and Clock for code that sleeps on deadlines
+// (the replay scheduler), which tests drive with a ManualClock while production uses
+// CLOCK_MONOTONIC with absolute sleeps.
 //
 // Threads: a Clock is used by the one thread that runs the replay. RequestStop() may be called
 // from any thread or a signal handler (it only stores to a lock-free atomic).
@@ -9,6 +11,11 @@
 #include <cstdint>
 
 namespace evtape {
+
+// CLOCK_REALTIME in nanoseconds since the Unix epoch (what recordings store as receive time).
+int64_t RealtimeNs();
+// CLOCK_MONOTONIC in nanoseconds (arbitrary origin, never goes back; for intervals).
+int64_t MonotonicNs();
 
 class Clock {
  public:
@@ -23,7 +30,7 @@ class Clock {
 // wake-up never shifts later deadlines. With spin_ns > 0 it sleeps until deadline - spin_ns and
 // then polls the clock (sub-microsecond accuracy at the cost of a busy core for that window).
 // The constructor lowers this thread's timer slack to 1 ns (PR_SET_TIMERSLACK), which halves
-// the median wake-up lateness on Linux (shared/reference/nats-c-notes.md section 7).
+// the median wake-up lateness on Linux (measured: docs/replay.md, "Timing").
 class MonotonicClock : public Clock {
  public:
   explicit MonotonicClock(int64_t spin_ns = 0, const std::atomic<bool>* stop = nullptr);

@@ -6,7 +6,9 @@
 
 #include "util/units.h"
 #include "format/recording.h"
-#include "format/segment_writer.h"
+#include "format/recording_writer.h"
+#include "util/version.h"
+#include "wasmcloud/event_stats.h"
 
 namespace evtape::wasmcloud {
 namespace {
@@ -23,16 +25,16 @@ std::string Event(const std::string& name, const std::string& id, int64_t t, con
 }  // namespace
 
 Status WriteBuiltinLatticeFixture(const std::string& dir) {
-  FileSystem* fs = FileSystem::Default();
-  EVTAPE_RETURN_IF_ERROR(fs->CreateDir(dir));
   const int64_t t0 = 1'785'420'000'000'000'000;  // 2026-07-30T14:00:00Z
-  format::Metadata md;
-  md.recording_id = "builtin-lattice-demo";
-  md.tool = "evtape";
-  md.source = "builtin";
-  md.subscriptions = {"wasmbus.evt.default.>"};
-  md.created_ns = t0;
-  auto w = format::SegmentWriter::Create(fs, format::SegmentPath(dir, 1), md, {});
+  format::RecordingWriterOptions o;
+  o.dir = dir;
+  o.base.recording_id = "builtin-lattice-demo";
+  o.base.tool = kToolName;
+  o.base.source = "builtin";
+  o.base.subscriptions = {"wasmbus.evt.default.>"};
+  o.base.created_ns = t0;
+  o.stats = EventStatsFactory();
+  auto w = format::RecordingWriter::Create(FileSystem::Default(), std::move(o));
   if (!w.ok()) return w.status();
   const char* names[] = {"host_started", "component_scaled", "provider_started",
                          "linkdef_set", "health_check_passed"};
@@ -58,7 +60,7 @@ Status WriteBuiltinLatticeFixture(const std::string& dir) {
     }
     EVTAPE_RETURN_IF_ERROR((*w)->Add(f));
   }
-  return (*w)->Seal();
+  return (*w)->Close();
 }
 
 Result<std::string> FindOrBuildDemoFixture(const std::string& fallback_dir) {

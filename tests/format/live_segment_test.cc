@@ -33,6 +33,7 @@ class StaleFs : public FileSystem {
     return Status::NotSupported(a);
   }
   Status Remove(const std::string& p) override { return Status::NotSupported(p); }
+  Status RemoveDir(const std::string& p) override { return Status::NotSupported(p); }
   Status SyncDir(const std::string& d) override { return Status::NotSupported(d); }
   Status CreateDir(const std::string& d) override { return Status::NotSupported(d); }
   Result<std::vector<std::string>> ListDir(const std::string& d) override {

@@ -34,6 +34,7 @@ class MemFileSystem : public FileSystem {
   Status Remove(const std::string& path) override;
   Status SyncDir(const std::string& dir) override;
   Status CreateDir(const std::string&) override { return Status::Ok(); }
+  Status RemoveDir(const std::string&) override { return Status::Ok(); }
   Result<std::vector<std::string>> ListDir(const std::string& dir) override;
 
   // Counts an operation and returns the injected error if this one should fail.

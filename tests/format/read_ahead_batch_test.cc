@@ -112,6 +112,7 @@ class CountingFs : public FileSystem {
   }
   Status Rename(const std::string& a, const std::string& b) override { return base_->Rename(a, b); }
   Status Remove(const std::string& p) override { return base_->Remove(p); }
+  Status RemoveDir(const std::string& p) override { return base_->RemoveDir(p); }
   Status SyncDir(const std::string& d) override { return base_->SyncDir(d); }
   Status CreateDir(const std::string& d) override { return base_->CreateDir(d); }
   Result<std::vector<std::string>> ListDir(const std::string& d) override {

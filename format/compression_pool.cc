@@ -1,4 +1,4 @@
-#include "format/chunk_pipeline.h"
+#include "format/compression_pool.h"
 
 #include <pthread.h>
 #include <sched.h>

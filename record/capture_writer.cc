@@ -1,0 +1,134 @@
+#include "record/capture_writer.h"
+
+#include <algorithm>
+
+#include "nats/frame.h"
+#include "util/clock.h"
+
+namespace evtape::record {
+namespace {
+
+// Messages found queued at once below which the writer counts as keeping up (a few ms of a
+// fast stream): it may then compress on its own thread.
+constexpr size_t kKeepingUpBatch = 2048;
+// Buffer fill levels that switch storing-when-behind on and off, and how long it stays on: a
+// long burst is stored rather than half-compressed at the stream's expense; a short one is
+// compressed.
+constexpr double kPressureOn = 1.0 / 16, kPressureOff = 1.0 / 64;
+constexpr int64_t kPressureHoldNs = 2'000'000'000;
+
+}  // namespace
+
+CaptureWriter::CaptureWriter(CaptureWriterOptions options) : options_(std::move(options)) {}
+
+CaptureWriter::~CaptureWriter() = default;
+
+Result<std::unique_ptr<CaptureWriter>> CaptureWriter::Open(FileSystem* fs,
+                                                           CaptureWriterOptions options) {
+  std::unique_ptr<CaptureWriter> w(new CaptureWriter(std::move(options)));
+  w->compression_ = std::make_shared<PressureCompression>(w->options_.compression);
+  format::RecordingWriterOptions ro = w->options_.recording;
+  ro.compression = w->compression_;
+  EVTAPE_ASSIGN_OR_RETURN(w->recording_, format::RecordingWriter::Create(fs, std::move(ro)));
+  EVTAPE_RETURN_IF_ERROR(w->recording_->Open());
+  w->Publish();
+  return w;
+}
+
+Status CaptureWriter::WriteGap(const format::Gap& gap) {
+  Status s = recording_->AddGap(gap);
+  Publish();
+  return s;
+}
+
+void CaptureWriter::UpdatePressure(size_t batch_size, double fill, int64_t now) {
+  compression_->SetKeepingUp(batch_size < kKeepingUpBatch);
+  // Storing chunks uncompressed is the last resort before dropping: from 1/16 of the buffer
+  // on, until it is nearly empty again and has stayed calm for 2 s.
+  if (fill > kPressureOn) {
+    pressure_ = true;
+    pressure_until_ = now + kPressureHoldNs;
+  }
+  if (pressure_ && fill < kPressureOff && now >= pressure_until_) pressure_ = false;
+  compression_->SetUnderPressure(pressure_);
+}
+
+Status CaptureWriter::WriteMessage(const QueueItem& item) {
+  format::FrameView f = nats::MessageToFrame(item.msg.get(), item.time_ns, item.mono_ns,
+                                             &scratch_, &exact_headers_);
+  Status s = recording_->Add(f);
+  if (!s.ok() && s.code() == Status::Code::kInvalidArgument) {
+    // Refused alone (e.g. an oversized field): the writer stays usable; count it as lost.
+    format::Gap g{format::GapReason::kOther, f.time_ns, f.time_ns, 1, 0,
+                  "message refused by the segment writer: " + s.message()};
+    s = recording_->AddGap(g);
+  }
+  return s;
+}
+
+void CaptureWriter::WriteBatch(std::vector<QueueItem>* batch, HandoffQueue* queue,
+                               Status* failure) {
+  uint64_t released_msgs = 0, released_bytes = 0;
+  for (QueueItem& item : *batch) {
+    if (!item.msg) {
+      if (failure->ok()) *failure = recording_->AddGap(item.gap);
+      continue;
+    }
+    ++released_msgs;
+    released_bytes += nats::MessageMemory(item.msg.get());
+    if (failure->ok()) *failure = WriteMessage(item);
+  }
+  batch->clear();  // frees the messages
+  queue->Release(released_msgs, released_bytes);
+}
+
+Status CaptureWriter::Run(HandoffQueue* queue, const std::function<void(const Status&)>& on_failure) {
+  bool reported = false;
+  std::vector<QueueItem> batch;
+  Status failure;
+  int64_t flush_due = -1;  // monotonic deadline of the next flush; -1: nothing to flush
+  for (bool more = true; more;) {
+    const int64_t wait = flush_due < 0 ? -1 : std::max<int64_t>(0, flush_due - MonotonicNs());
+    more = queue->PopAll(&batch, wait, /*wake_on_first=*/flush_due < 0);
+    const int64_t now = MonotonicNs();
+    if (!batch.empty() && flush_due < 0) flush_due = now + options_.flush_interval_ns;
+    UpdatePressure(batch.size(), queue->fill(), now);
+    WriteBatch(&batch, queue, &failure);
+    if (failure.ok()) failure = recording_->Poll();  // chunks the compression workers finished
+    if (flush_due >= 0 && MonotonicNs() >= flush_due) {
+      if (failure.ok()) {
+        failure = options_.fsync == FsyncPolicy::kInterval ? recording_->Sync()
+                                                           : recording_->Flush();
+      }
+      flush_due = -1;
+    }
+    Publish();
+    if (!failure.ok() && !reported && on_failure) {
+      on_failure(failure);  // the run stops; we keep draining so that producers are not held
+      reported = true;
+    }
+  }
+  if (failure.ok()) failure = recording_->Close();
+  Publish();
+  return failure;
+}
+
+void CaptureWriter::Publish() {
+  std::lock_guard<std::mutex> lock(mu_);
+  published_ = recording_->stats();
+  published_exact_headers_ = exact_headers_;
+}
+
+void CaptureWriter::Contribute(RecorderStats* s) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  s->messages = published_.frames;
+  s->raw_bytes = published_.raw_bytes;
+  s->stored_bytes = published_.file_bytes;
+  s->segments = published_.segments;
+  s->gaps = published_.gaps;
+  s->chunks = published_.chunks;
+  s->chunks_stored_behind = published_.chunks_stored_behind;
+  s->exact_headers = published_exact_headers_;
+}
+
+}  // namespace evtape::record
