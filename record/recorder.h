@@ -27,6 +27,7 @@
 #include "nats/connection.h"
 #include "record/capture_writer.h"
 #include "record/stats.h"
+#include "util/version.h"
 
 namespace evtape::record {
 
@@ -55,7 +56,7 @@ struct RecorderOptions {
   // buffered writes (e.g. to let a slow disk absorb bursts in the page cache).
   bool direct_io = true;
   int64_t drain_timeout_ms = 5000;  // for messages already received when stopping
-  std::string tool = "evtape";      // metadata "tool", e.g. "evtape 0.1.0"
+  std::string tool = kToolName;     // metadata "tool", e.g. "evtape 0.1.0"
   // Statistics stored in each segment footer (e.g. CloudEvent types for `info`); may be empty.
   format::SegmentStatsFactory segment_stats;
   // Progress messages for humans ("recording ... to DIR", outages); may be empty. Called from

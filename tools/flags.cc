@@ -1,10 +1,15 @@
 #include "tools/flags.h"
 
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <charconv>
+#include <ctime>
 #include <iostream>
 
 #include "offline/common.h"
+#include "util/units.h"
 #include "wasmcloud/type_filter.h"
 
 namespace evtape::cli {
@@ -94,6 +99,98 @@ std::optional<int> ParseRecordingArgs(const VerbHelp& help, const po::options_de
   return std::nullopt;
 }
 
+const std::string* FlagReader::String(const char* name) const {
+  auto it = vm_.find(name);
+  if (it == vm_.end() || it->second.empty()) return nullptr;
+  return &it->second.as<std::string>();
+}
+
+bool FlagReader::Switch(const char* name) const {
+  auto it = vm_.find(name);
+  return it != vm_.end() && !it->second.empty() && it->second.as<bool>();
+}
+
+FlagReader& FlagReader::Fail(const char* name, const std::string& what, const std::string& value) {
+  if (status_.ok()) {
+    status_ = Status::InvalidArgument(std::string("--") + name + ": " + what + ": '" + value + "'");
+  }
+  return *this;
+}
+
+FlagReader& FlagReader::Check(bool bad, const char* name, const std::string& message) {
+  if (bad && status_.ok()) status_ = Status::InvalidArgument(std::string("--") + name + ": " + message);
+  return *this;
+}
+
+FlagReader& FlagReader::Duration(const char* name, int64_t* out, Zero zero) {
+  const std::string* v = String(name);
+  if (!ok() || v == nullptr) return *this;
+  std::optional<int64_t> ns = ParseDurationNs(*v);
+  if (!ns || *ns < 0 || (zero == Zero::kRefuse && *ns == 0)) {
+    return Fail(name, "not a valid duration", *v);
+  }
+  *out = *ns;
+  return *this;
+}
+
+FlagReader& FlagReader::Size(const char* name, uint64_t* out) {
+  const std::string* v = String(name);
+  if (!ok() || v == nullptr) return *this;
+  std::optional<uint64_t> b = ParseByteSize(*v);
+  if (!b || *b == 0) return Fail(name, "not a valid size", *v);
+  *out = *b;
+  return *this;
+}
+
+FlagReader& FlagReader::Count(const char* name, uint64_t* out, uint64_t min) {
+  const std::string* v = String(name);
+  if (!ok() || v == nullptr) return *this;
+  uint64_t n = 0;
+  auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+  if (v->empty() || ec != std::errc() || ptr != v->data() + v->size() || n < min) {
+    return Fail(name, min > 0 ? "not a positive number" : "not a whole number >= 0", *v);
+  }
+  *out = n;
+  return *this;
+}
+
+FlagReader& FlagReader::Int(const char* name, int* out, int min, int max) {
+  const std::string* v = String(name);
+  if (!ok() || v == nullptr) return *this;
+  int n = 0;
+  auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+  if (v->empty() || ec != std::errc() || ptr != v->data() + v->size() || n < min || n > max) {
+    return Fail(name, "not a number between " + std::to_string(min) + " and " + std::to_string(max), *v);
+  }
+  *out = n;
+  return *this;
+}
+
+FlagReader& FlagReader::Choice(const char* name, std::initializer_list<const char*> choices,
+                               int* out) {
+  const std::string* v = String(name);
+  if (!ok() || v == nullptr) return *this;
+  int i = 0;
+  std::string list;
+  for (const char* c : choices) {
+    if (*v == c) {
+      *out = i;
+      return *this;
+    }
+    list += (i++ == 0 ? "" : ", ") + std::string(c);
+  }
+  return Fail(name, "expected one of " + list + ", got", *v);
+}
+
+FlagReader& FlagReader::Time(const char* name, int64_t* out) {
+  const std::string* v = String(name);
+  if (!ok() || v == nullptr) return *this;
+  std::optional<int64_t> t = ParseRfc3339(*v);
+  if (!t) return Fail(name, "not an RFC 3339 time", *v);
+  *out = *t;
+  return *this;
+}
+
 po::options_description ConnectionOptionsDescription() {
   po::options_description d("Connection (as natscli)");
   d.add_options()("server,s", po::value<std::string>()->value_name("URL"),
@@ -122,6 +219,60 @@ Result<nats::ConnectionOptions> ReadConnectionOptions(const po::variables_map& v
   };
   bool retry = vm.count("retry-connect") != 0 && vm["retry-connect"].as<bool>();
   return nats::ConnectionOptionsFromArgs(get, retry);
+}
+
+void AddSubjectOptions(po::options_description* desc, const char* what) {
+  desc->add_options()("lattice", po::value<std::vector<std::string>>()->value_name("NAME"),
+                      (std::string(what) + " wasmbus.evt.NAME.> (repeatable; default: default)").c_str())(
+      "subject", po::value<std::vector<std::string>>()->value_name("SUBJ"),
+      (std::string(what) + " this subject; wildcards * and > allowed (repeatable)").c_str());
+}
+
+Result<std::vector<std::string>> ReadSubjects(const po::variables_map& vm,
+                                              const std::string& fallback) {
+  std::vector<std::string> subjects;
+  if (vm.count("lattice") != 0) {
+    for (const auto& l : vm["lattice"].as<std::vector<std::string>>()) {
+      if (l.empty() || l.find_first_of(".*> \t") != std::string::npos) {
+        return Status::InvalidArgument("--lattice: invalid lattice name '" + l + "'");
+      }
+      subjects.push_back("wasmbus.evt." + l + ".>");
+    }
+  }
+  if (vm.count("subject") != 0) {
+    for (const auto& s : vm["subject"].as<std::vector<std::string>>()) {
+      if (!ValidSubject(s, true)) return Status::InvalidArgument("--subject: invalid subject '" + s + "'");
+      subjects.push_back(s);
+    }
+  }
+  if (subjects.empty()) subjects.push_back(fallback);
+  return subjects;
+}
+
+std::string DefaultOutputDir(const std::string& prefix) {
+  time_t t = ::time(nullptr);
+  struct tm tm {};
+  ::localtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof(buf), "-%Y%m%d-%H%M%S", &tm);
+  return prefix + buf;
+}
+
+Status CheckWritableDir(const std::string& dir) {
+  std::string probe = dir;
+  while (true) {
+    struct stat st {};
+    if (::stat(probe.c_str(), &st) == 0) {
+      if (!S_ISDIR(st.st_mode)) return Status::InvalidArgument("--output: " + probe + " is not a directory");
+      if (::access(probe.c_str(), W_OK | X_OK) != 0) {
+        return Status::InvalidArgument("--output: " + probe + " is not writable");
+      }
+      return Status::Ok();
+    }
+    std::string parent = DirName(probe);
+    if (parent == probe) return Status::InvalidArgument("--output: " + dir + " cannot be created");
+    probe = parent;
+  }
 }
 
 void AddSelectionOptions(po::options_description* desc, bool with_limit) {

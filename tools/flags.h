@@ -1,11 +1,12 @@
 // The CLI's flags module, the only user of Boost.Program_options: exit codes, --help text,
 // argument parsing with one-line usage errors, error printing, and the option groups several
-// verbs share (connection, selection). Output rules: data to stdout, diagnostics to stderr; a usage error is one
-// stderr line naming the argument, exit 2; a runtime failure names the file/URL and the cause,
-// exit 1; completed with data loss exits 3.
+// verbs share (connection, selection), and typed value parsing. Output rules: data to stdout,
+// diagnostics to stderr; a usage error is one stderr line naming the argument, exit 2; a
+// runtime failure names the file/URL and the cause, exit 1; completed with data loss exits 3.
 #pragma once
 
 #include <boost/program_options.hpp>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
@@ -61,12 +62,63 @@ std::optional<int> ParseRecordingArgs(const VerbHelp& help, const po::options_de
                                       std::vector<std::string>* inputs, std::string* output,
                                       const char* missing_input = kMissingRec);
 
+// --- Typed values ---
+// Reads typed option values from a parsed command line. Each getter sets *out only when the
+// option was given with a valid value; the first bad value is kept as an InvalidArgument
+// naming the option ("--buffer: not a valid size: '12Q'"), and later getters do nothing.
+//   FlagReader f(vm);
+//   f.Duration("duration", &o.duration_ns).Size("buffer", &o.bytes);
+//   if (!f.ok()) return UsageError(kHelp, f.status().message());
+class FlagReader {
+ public:
+  explicit FlagReader(const po::variables_map& vm) : vm_(vm) {}
+  // The raw text, or null when absent.
+  const std::string* String(const char* name) const;
+  bool Has(const char* name) const { return String(name) != nullptr; }
+  bool Switch(const char* name) const;  // a po::bool_switch option
+
+  enum class Zero { kRefuse, kAllow };
+  FlagReader& Duration(const char* name, int64_t* out, Zero zero = Zero::kRefuse);
+  FlagReader& Size(const char* name, uint64_t* out);  // > 0
+  FlagReader& Count(const char* name, uint64_t* out, uint64_t min = 1);
+  FlagReader& Int(const char* name, int* out, int min, int max);
+  // One of `choices` (the text), stored as its index.
+  FlagReader& Choice(const char* name, std::initializer_list<const char*> choices, int* out);
+  // An RFC 3339 time.
+  FlagReader& Time(const char* name, int64_t* out);
+  // Any further check: records `message` (prefixed with --name) when `bad` is true.
+  FlagReader& Check(bool bad, const char* name, const std::string& message);
+
+  bool ok() const { return status_.ok(); }
+  const Status& status() const { return status_; }
+
+ private:
+  FlagReader& Fail(const char* name, const std::string& what, const std::string& value);
+  const po::variables_map& vm_;
+  Status status_;
+};
+
 // --- Shared option groups ---
 // Adds -s/--server, --creds, --nkey, --user, --password, --token, --tlscert, --tlskey,
 // --tlsca, --connect-timeout, --retry-connect as a "Connection" group (natscli's spelling).
 po::options_description ConnectionOptionsDescription();
 // Reads the group above back; InvalidArgument naming the option on a bad value.
 Result<nats::ConnectionOptions> ReadConnectionOptions(const po::variables_map& vm);
+
+// Adds --lattice NAME (wasmbus.evt.NAME.>) and --subject SUBJ (any filter), both repeatable,
+// for verbs that subscribe (`what` names what the verb does with them: "record").
+void AddSubjectOptions(po::options_description* desc, const char* what);
+// The subjects they name, or `fallback` when neither is given; InvalidArgument naming the
+// option for an invalid lattice name or subject.
+Result<std::vector<std::string>> ReadSubjects(const po::variables_map& vm,
+                                              const std::string& fallback);
+
+// --- Output directories ---
+// "<prefix>-YYYYMMDD-HHMMSS" in local time.
+std::string DefaultOutputDir(const std::string& prefix);
+// The directory must be writable, or creatable in a writable parent: InvalidArgument
+// "--output: ..." otherwise.
+Status CheckWritableDir(const std::string& dir);
 
 // Adds --subject, --type, --from, --to (and --limit when asked) to desc.
 void AddSelectionOptions(po::options_description* desc, bool with_limit);

@@ -1,0 +1,60 @@
+#include "record/summary.h"
+
+#include <cstdarg>
+#include <cstdio>
+
+#include "util/units.h"
+
+namespace evtape::record {
+namespace {
+
+std::string Printf(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+std::string Printf(const char* fmt, ...) {
+  char buf[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  std::vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  return buf;
+}
+
+unsigned long long U(uint64_t v) { return static_cast<unsigned long long>(v); }
+
+}  // namespace
+
+std::string FormatStatusLine(const RecorderStats& s, uint64_t rate) {
+  return Printf("%llu msgs  %llu msg/s  %s raw  %s stored  %llu seg  %llu gaps%s", U(s.messages),
+                U(rate), FormatBytes(s.raw_bytes).c_str(), FormatBytes(s.stored_bytes).c_str(),
+                U(s.segments), U(s.gaps), s.connected ? "" : "  [disconnected]");
+}
+
+std::string FormatSummary(const RecorderSummary& s) {
+  const double ratio = s.stored_bytes > 0
+                           ? static_cast<double>(s.raw_bytes) / static_cast<double>(s.stored_bytes)
+                           : 0.0;
+  std::string out = "evtape record: " + s.dir + ": " +
+                    Printf("%llu messages in %s, %s raw, %s stored (ratio %.1fx), %llu segment(s), "
+                           "%llu gap(s)\n",
+                           U(s.messages), FormatDuration(s.elapsed_ns).c_str(),
+                           FormatBytes(s.raw_bytes).c_str(), FormatBytes(s.stored_bytes).c_str(),
+                           ratio, U(s.segments), U(s.gaps));
+  if (s.gaps > 0 || s.dropped_by_queue > 0 || s.dropped_by_client > 0) {
+    out += Printf("evtape record: gaps: %llu outage(s) (messages lost, count unknown), %llu "
+                  "dropped by the recorder's buffer (peak use %s), %llu dropped by the NATS "
+                  "client%s\n",
+                  U(s.outages), U(s.dropped_by_queue), FormatBytes(s.peak_queue_bytes).c_str(),
+                  U(s.dropped_by_client), s.restart_gap ? ", restart after an unclean stop" : "");
+  }
+  if (s.chunks_stored_behind > 0) {
+    out += Printf("evtape record: %llu of %llu chunks stored uncompressed to keep up with the "
+                  "stream (nothing was lost; `evtape merge %s -o DIR` rewrites it compressed)\n",
+                  U(s.chunks_stored_behind), U(s.chunks), s.dir.c_str());
+  }
+  if (!s.exact_headers) {
+    out += "evtape record: warning: header blocks were rebuilt (unknown nats.c layout): order "
+           "and spacing may differ from the wire\n";
+  }
+  return out;
+}
+
+}  // namespace evtape::record
