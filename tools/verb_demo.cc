@@ -6,18 +6,14 @@
 // is confirmed live, so nothing can be missed.
 #include <unistd.h>
 
-#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
-#include <condition_variable>
-#include <mutex>
 #include <thread>
 
 #include "nats/connection.h"
 #include "nats/server_process.h"
-#include "record/recorder.h"
-#include "util/version.h"
+#include "record/background.h"
 #include "wasmcloud/event_stats.h"
 #include "util/units.h"
 #include "format/recording.h"
@@ -40,63 +36,16 @@ const VerbHelp kHelp = {
     "usage error.",
     "  evtape demo\n  evtape demo --server nats://127.0.0.1:4222 -o demo-recording"};
 
-// Records wasmbus.evt.> through the Recorder (the same code as `evtape record`) on a thread of
-// its own; Start() returns once the subscription is live, so nothing replayed can be missed.
-class Capture {
- public:
-  Capture(const std::string& dir, const std::string& url) {
-    record::RecorderOptions o;
-    o.subjects = {"wasmbus.evt.>"};
-    o.output_dir = dir;
-    o.connection.server = url;
-    o.connection.client_name = "evtape demo";
-    o.tool = kToolName;
-    o.segment_stats = wasmcloud::EventStatsFactory();  // type/source counts for `info`
-    o.on_ready = [this] {
-      std::lock_guard lock(mu_);
-      ready_ = true;
-      cv_.notify_all();
-    };
-    recorder_ = std::make_unique<record::Recorder>(std::move(o));
-  }
-  ~Capture() {
-    if (thread_.joinable()) (void)Stop();  // an early return: the error was reported
-  }
-  Status Start() {
-    thread_ = std::thread([this] {
-      auto r = recorder_->Run();
-      std::lock_guard lock(mu_);
-      result_ = r.ok() ? r->status : r.status();
-      done_ = true;
-      cv_.notify_all();
-    });
-    std::unique_lock lock(mu_);
-    cv_.wait(lock, [this] { return ready_ || done_; });
-    return done_ ? result_ : Status::Ok();
-  }
-  // Waits (at most `timeout_ns`) until `n` messages are in the recording.
-  void WaitFor(uint64_t n, int64_t timeout_ns) {
-    const int64_t end = MonotonicNs() + timeout_ns;
-    while (recorder_->live().messages + recorder_->live().queued < n && MonotonicNs() < end) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-  }
-  // Stops, seals, and returns the recorder's status.
-  Status Stop() {
-    recorder_->RequestStop();
-    thread_.join();
-    std::lock_guard lock(mu_);
-    return result_;
-  }
-
- private:
-  std::unique_ptr<record::Recorder> recorder_;
-  std::thread thread_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool ready_ = false, done_ = false;
-  Status result_;
-};
+// Records wasmbus.evt.> through the Recorder of `evtape record`, on a thread of its own.
+record::RecorderOptions CaptureOptions(const std::string& dir, const std::string& url) {
+  record::RecorderOptions o;
+  o.subjects = {"wasmbus.evt.>"};
+  o.output_dir = dir;
+  o.connection.server = url;
+  o.connection.client_name = "evtape demo";
+  o.segment_stats = wasmcloud::EventStatsFactory();  // type/source counts for `info`
+  return o;
+}
 
 Result<std::vector<format::Frame>> ReadAll(const std::string& path) {
   std::vector<format::Frame> out;
@@ -170,7 +119,7 @@ int RunDemo(const Args& args) {
   conn.server = url;
   conn.client_name = "evtape demo";
 
-  Capture capture(out_dir, url);
+  record::BackgroundRecorder capture(CaptureOptions(out_dir, url));
   if (Status s = capture.Start(); !s.ok()) return RuntimeError(kHelp, s);
   std::cout << "Recording wasmbus.evt.> into " << out_dir << "\n";
 
@@ -187,7 +136,9 @@ int RunDemo(const Args& args) {
   if (!st.ok()) return RuntimeError(kHelp, st.status());
   std::cerr << replay::FormatReport(ro, *st);
   capture.WaitFor(st->messages, 10'000'000'000);
-  if (Status s = capture.Stop(); !s.ok()) return RuntimeError(kHelp, s.WithPrefix(out_dir));
+  auto recorded = capture.Stop();
+  if (!recorded.ok()) return RuntimeError(kHelp, recorded.status().WithPrefix(out_dir));
+  if (!recorded->status.ok()) return RuntimeError(kHelp, recorded->status.WithPrefix(out_dir));
   server.reset();
 
   auto want = ReadAll(*fixture);
