@@ -5,10 +5,12 @@
 // ChunkCompressor is owned by the thread that uses it.
 #pragma once
 
+#include <array>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "format/records.h"
@@ -33,27 +35,42 @@ struct ChunkSummary {
 struct ClosedChunk {
   std::string buf;  // [kChunkHeaderSize reserved][content]
   ChunkSummary summary;
+  ChunkLayout layout = ChunkLayout::kColumns;
   uint32_t content_crc = 0;  // unmasked CRC32C of the content
   std::string_view content() const;
 };
 
+// Builds a chunk's content in the columnar layout (FORMAT.md, "Chunk content, version 2"):
+// payloads go straight into the output buffer (or, when grouping, into one buffer per subject),
+// every other field into a section of its own, joined at Close().
 class ChunkEncoder {
  public:
-  ChunkEncoder();
+  // group_payloads: lay payloads out grouped by subject (a few percent smaller after zstd, for
+  // a hash lookup per frame: what offline writers use).
+  explicit ChunkEncoder(bool group_payloads = false);
   ChunkEncoder(const ChunkEncoder&) = delete;
   ChunkEncoder& operator=(const ChunkEncoder&) = delete;
 
   // Appends one frame to the open chunk. The caller guarantees seq increases strictly.
   void Add(const FrameView& f);
   bool empty() const { return summary_.frame_count == 0; }
-  size_t raw_size() const { return raw_.size() - kChunkHeaderSize; }
+  // The content size Close() will produce.
+  size_t raw_size() const { return size_ + kColumnTableSize; }
   const ChunkSummary& summary() const { return summary_; }
   // Moves the open chunk into *out (whose old buffer is reused for the next chunk) and resets
   // the encoder. The caller guarantees !empty().
   void Close(ClosedChunk* out);
 
  private:
-  std::string raw_;  // [kChunkHeaderSize reserved][content]
+  uint32_t GroupOf(std::string_view subject);
+  std::string raw_;  // [kChunkHeaderSize reserved][payloads, when not grouping]
+  std::array<std::string, kColumnSections> sections_;  // all but the payloads
+  bool group_payloads_;
+  std::vector<std::string> groups_;  // payloads by subject, in order of first appearance
+  std::unordered_map<std::string, uint32_t> group_of_;
+  std::string last_subject_;
+  uint32_t last_group_ = 0;
+  size_t size_ = 0;  // sections so far
   ChunkSummary summary_;
   int64_t prev_time_ = 0, prev_mono_ = 0;
   uint64_t prev_seq_ = 0;
@@ -112,8 +129,11 @@ class ChunkDecoder {
   std::unique_ptr<std::string> SwapBuffer(std::unique_ptr<std::string> fresh);
 
  private:
-  std::string ParseFrames(const RecordHeader& h, std::string_view raw, uint64_t last_seq,
-                          int64_t first_time, int64_t last_time, std::vector<FrameView>* out);
+  std::string ParseRows(const RecordHeader& h, std::string_view raw, uint64_t last_seq,
+                        int64_t first_time, int64_t last_time, std::vector<FrameView>* out);
+  std::string ParseColumns(const RecordHeader& h, std::string_view raw, uint64_t last_seq,
+                           int64_t first_time, int64_t last_time, std::vector<FrameView>* out);
+  std::vector<uint64_t> scratch_a_, scratch_b_;  // column values (grouped payloads)
   ZSTD_DCtx_s* dctx_;
   std::unique_ptr<std::string> raw_;  // never null
 };

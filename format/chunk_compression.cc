@@ -1,5 +1,6 @@
 #include "format/chunk_compression.h"
 
+#include <algorithm>
 #include <thread>
 
 namespace evtape::format {
@@ -69,10 +70,13 @@ void PooledCompression::Discard() {
 }
 
 std::unique_ptr<ChunkCompression> MakeDeterministicCompression(int zstd_level) {
-  // One worker overlaps zstd with reading and filtering; more would only contend with the
-  // reader on small machines, and the output is the same either way.
-  if (std::thread::hardware_concurrency() > 1) {
-    return std::make_unique<PooledCompression>(1, zstd_level);
+  // Workers overlap zstd with reading and filtering, and at high levels compression is the
+  // bottleneck: one per core, up to 4 (each may hold two chunks and a zstd context). The
+  // output is the same whatever their number.
+  const unsigned cores = std::thread::hardware_concurrency();
+  if (cores > 1) {
+    const int threads = static_cast<int>(std::min(cores, 4u));
+    return std::make_unique<PooledCompression>(threads, zstd_level, threads + 1);
   }
   return std::make_unique<InlineCompression>(zstd_level);
 }

@@ -86,6 +86,13 @@ class Decoder {
     p_ += 8;
     return true;
   }
+  // The next n bytes.
+  bool GetFixedBytes(size_t n, std::string_view* out) {
+    if (n > remaining()) return false;
+    *out = std::string_view(p_, n);
+    p_ += n;
+    return true;
+  }
   // A varint length followed by that many bytes; the length is checked against what is left.
   bool GetLengthPrefixed(std::string_view* out) {
     uint64_t n;

@@ -65,7 +65,8 @@ class FileSystem {
   virtual Status RemoveDir(const std::string& dir) = 0;
   // fsyncs a directory so that created and renamed entries survive an OS crash.
   virtual Status SyncDir(const std::string& dir) = 0;
-  virtual Status CreateDir(const std::string& dir) = 0;  // ok if it exists
+  // Creates dir and any missing parents; ok if it exists.
+  virtual Status CreateDir(const std::string& dir) = 0;
   // Names (not paths) of the entries in dir, sorted.
   virtual Result<std::vector<std::string>> ListDir(const std::string& dir) = 0;
 

@@ -156,10 +156,15 @@ class PosixFileSystem final : public FileSystem {
     return Status::Ok();
   }
   Status CreateDir(const std::string& dir) override {
-    if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
-      return Status::FromErrno(dir + ": mkdir", errno);
+    if (::mkdir(dir.c_str(), 0755) == 0 || errno == EEXIST) return Status::Ok();
+    if (errno == ENOENT) {  // create the parents first, as `mkdir -p`
+      const std::string parent = DirName(dir);
+      if (parent != dir && parent != ".") {
+        EVTAPE_RETURN_IF_ERROR(CreateDir(parent));
+        if (::mkdir(dir.c_str(), 0755) == 0 || errno == EEXIST) return Status::Ok();
+      }
     }
-    return Status::Ok();
+    return Status::FromErrno(dir + ": mkdir", errno);
   }
   Result<std::vector<std::string>> ListDir(const std::string& dir) override {
     DIR* d = ::opendir(dir.c_str());

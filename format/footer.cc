@@ -1,5 +1,10 @@
 // Footer body: a binary chunk index (compact, read by every `info` and time seek) followed by
-// a JSON summary (subjects, caller statistics), which keeps the footer extensible.
+// a summary: version 1 a JSON object (subjects, caller statistics); version 2 a binary subject
+// table (subjects are any bytes a server accepts, not always valid UTF-8) and the caller's JSON
+// statistics, compressed together with zstd (per-host statistics of a small recording would
+// otherwise weigh as much as its frames).
+#include <zstd.h>
+
 #include "format/coding.h"
 #include "format/records.h"
 
@@ -11,7 +16,9 @@ using coding::ZigZag;
 
 namespace {
 
-constexpr uint32_t kFooterVersion = 1;
+constexpr uint32_t kFooterVersion = 2;
+constexpr uint8_t kSummaryStored = 0, kSummaryZstd = 1;
+constexpr int kSummaryZstdLevel = 19;  // a few KiB: level 19 costs milliseconds
 constexpr size_t kMinChunkEntryBytes = 7;  // seven varints of at least one byte
 constexpr size_t kMinGapEntryBytes = 1 + kGapFixedSize + 1;
 
@@ -42,13 +49,29 @@ std::string EncodeFooterBody(const Footer& f) {
     PutVarint64(&s, body.size());
     s += body;
   }
-  nlohmann::json subjects = nlohmann::json::array();
-  for (const auto& [name, st] : f.subjects) subjects.push_back({name, st.frames, st.raw_bytes});
-  nlohmann::json summary = {
-      {"subjects", subjects}, {"subjects_truncated", f.subjects_truncated}, {"extra", f.extra}};
-  std::string js = summary.dump();
-  PutVarint64(&s, js.size());
-  s += js;
+  std::string summary;
+  PutVarint64(&summary, f.subjects.size());
+  for (const auto& [name, st] : f.subjects) {
+    PutVarint64(&summary, name.size());
+    summary += name;
+    PutVarint64(&summary, st.frames);
+    PutVarint64(&summary, st.raw_bytes);
+  }
+  summary.push_back(f.subjects_truncated ? 1 : 0);
+  // Never throws: bytes that are not UTF-8 in the caller's keys become U+FFFD.
+  std::string js = f.extra.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  PutVarint64(&summary, js.size());
+  summary += js;
+  std::string packed(ZSTD_compressBound(summary.size()), '\0');
+  size_t n = ZSTD_compress(packed.data(), packed.size(), summary.data(), summary.size(),
+                           kSummaryZstdLevel);
+  const bool zstd = !ZSTD_isError(n) && n < summary.size();
+  s.push_back(static_cast<char>(zstd ? kSummaryZstd : kSummaryStored));
+  PutVarint64(&s, summary.size());
+  if (zstd) packed.resize(n);
+  const std::string& body = zstd ? packed : summary;
+  PutVarint64(&s, body.size());
+  s += body;
   return s;
 }
 
@@ -76,7 +99,7 @@ bool DecodeChunks(coding::Decoder* d, Footer* f) {
   return true;
 }
 
-bool DecodeSummary(std::string_view js, Footer* f) {
+bool DecodeSummaryV1(std::string_view js, Footer* f) {
   auto j = nlohmann::json::parse(js, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return false;
   auto subjects = j.find("subjects");
@@ -95,12 +118,55 @@ bool DecodeSummary(std::string_view js, Footer* f) {
   return true;
 }
 
+bool DecodeSummaryV2(coding::Decoder* d, Footer* f) {
+  if (d->remaining() < 1) return false;
+  const auto codec = static_cast<uint8_t>(*d->position());
+  std::string_view skip;
+  uint64_t raw_len;
+  std::string_view stored;
+  if (!d->GetFixedBytes(1, &skip) || !d->GetVarint64(&raw_len) || !d->GetLengthPrefixed(&stored) ||
+      d->remaining() != 0 || raw_len > kMaxFooterBytes) {
+    return false;
+  }
+  std::string raw;
+  if (codec == kSummaryZstd) {
+    if (ZSTD_getFrameContentSize(stored.data(), stored.size()) != raw_len) return false;
+    raw.resize(raw_len);
+    size_t n = ZSTD_decompress(raw.data(), raw.size(), stored.data(), stored.size());
+    if (ZSTD_isError(n) || n != raw_len) return false;
+  } else if (codec == kSummaryStored && stored.size() == raw_len) {
+    raw.assign(stored);
+  } else {
+    return false;
+  }
+  coding::Decoder s(raw);
+  uint64_t count;
+  if (!s.GetVarint64(&count) || count > s.remaining() / 3) return false;
+  for (uint64_t i = 0; i < count; ++i) {
+    std::string_view name;
+    SubjectStats st;
+    if (!s.GetLengthPrefixed(&name) || !s.GetVarint64(&st.frames) || !s.GetVarint64(&st.raw_bytes)) {
+      return false;
+    }
+    f->subjects.emplace_back(std::string(name), st);
+  }
+  std::string_view truncated, js;
+  if (!s.GetFixedBytes(1, &truncated) || !s.GetLengthPrefixed(&js) || s.remaining() != 0) {
+    return false;
+  }
+  f->subjects_truncated = truncated[0] != 0;
+  auto extra = nlohmann::json::parse(js, nullptr, false);
+  if (extra.is_discarded() || !extra.is_object()) return false;
+  f->extra = std::move(extra);
+  return true;
+}
+
 }  // namespace
 
 std::optional<Footer> DecodeFooterBody(std::string_view body) {
   coding::Decoder d(body);
   uint32_t version;
-  if (!d.GetFixed32(&version) || version != kFooterVersion) return std::nullopt;
+  if (!d.GetFixed32(&version) || version < 1 || version > kFooterVersion) return std::nullopt;
   Footer f;
   uint64_t t0, t1;
   if (!d.GetVarint64(&f.frames) || !d.GetVarint64(&f.first_seq) || !d.GetVarint64(&f.last_seq) ||
@@ -119,8 +185,12 @@ std::optional<Footer> DecodeFooterBody(std::string_view body) {
     if (!g) return std::nullopt;
     f.gaps.push_back(std::move(*g));
   }
-  std::string_view js;
-  if (!d.GetLengthPrefixed(&js) || d.remaining() != 0 || !DecodeSummary(js, &f)) {
+  if (version == 1) {
+    std::string_view js;
+    if (!d.GetLengthPrefixed(&js) || d.remaining() != 0 || !DecodeSummaryV1(js, &f)) {
+      return std::nullopt;
+    }
+  } else if (!DecodeSummaryV2(&d, &f)) {
     return std::nullopt;
   }
   return f;

@@ -39,6 +39,12 @@ int64_t SegmentIndexOf(const std::string& name) {
   return v;
 }
 
+bool IsCompactionTemp(const std::string& name) {
+  const std::string_view suffix = kCompactingSuffix;
+  return name.size() > suffix.size() && name.ends_with(suffix) &&
+         SegmentIndexOf(name.substr(0, name.size() - suffix.size())) >= 0;
+}
+
 std::string SegmentPath(const std::string& dir, uint32_t index) {
   char name[32];
   std::snprintf(name, sizeof(name), "%06u%s", index, kSegmentSuffix);
@@ -82,7 +88,7 @@ Result<DirState> InspectDir(FileSystem* fs, const std::string& dir) {
   EVTAPE_ASSIGN_OR_RETURN(auto names, fs->ListDir(dir));
   if (names.empty()) return DirState::kEmpty;
   for (const auto& n : names) {
-    if (SegmentIndexOf(n) < 0) return DirState::kOther;
+    if (SegmentIndexOf(n) < 0 && !IsCompactionTemp(n)) return DirState::kOther;
   }
   return DirState::kRecording;
 }

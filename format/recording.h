@@ -18,6 +18,8 @@ Result<std::vector<std::string>> ListSegments(FileSystem* fs, const std::vector<
 
 // The index in a segment file name ("000017.seg" -> 17), or -1 if it is not one.
 int64_t SegmentIndexOf(const std::string& name);
+// True for "NNNNNN.seg.compacting" (see kCompactingSuffix).
+bool IsCompactionTemp(const std::string& name);
 // dir/NNNNNN.seg for an index.
 std::string SegmentPath(const std::string& dir, uint32_t index);
 

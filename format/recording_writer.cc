@@ -77,6 +77,7 @@ Status RecordingWriter::OpenSegment() {
 
 Status RecordingWriter::SealSegment() {
   Status s = writer_->Seal(segment_stats_ ? segment_stats_->ToJson() : nlohmann::json::object());
+  if (s.ok() && options_.on_sealed) options_.on_sealed(writer_->path());
   const WriterStats& w = writer_->stats();
   sealed_.file_bytes += w.file_bytes;
   sealed_.chunks += w.chunks;

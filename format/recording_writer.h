@@ -48,6 +48,8 @@ struct RecordingWriterOptions {
   SegmentStatsFactory stats;                  // footer statistics per segment; may be empty
   // The created_ns of each segment; empty: base.created_ns for all (deterministic output).
   std::function<int64_t()> created_clock;
+  // Called with a segment's final path once it is sealed; may be empty.
+  std::function<void(const std::string& path)> on_sealed;
 };
 
 struct RecordingWriterStats {

@@ -73,10 +73,11 @@ std::string CheckFileHeader(std::string_view b, bool* unsupported) {
     return "segment file header checksum mismatch";
   }
   uint32_t version = DecodeFixed32(b.data() + 8);
-  if (version != kFormatVersion) {
+  if (version < kOldestReadableVersion || version > kFormatVersion) {
     *unsupported = true;
     return "unsupported segment format version " + std::to_string(version) +
-           " (this evtape reads version " + std::to_string(kFormatVersion) + ")";
+           " (this evtape reads versions " + std::to_string(kOldestReadableVersion) + " to " +
+           std::to_string(kFormatVersion) + ")";
   }
   return "";
 }

@@ -10,7 +10,9 @@ namespace evtape::format {
 // File header: magic[8] | version u32 | masked crc32c(bytes 0..11) u32.
 inline constexpr char kFileMagic[8] = {'\x89', 'E', 'V', 'T', 'A', 'P', 'E', '\n'};
 inline constexpr size_t kFileHeaderSize = 16;
-inline constexpr uint32_t kFormatVersion = 1;
+// The version this evtape writes, and the oldest it reads.
+inline constexpr uint32_t kFormatVersion = 2;
+inline constexpr uint32_t kOldestReadableVersion = 1;
 
 // Record header: magic u32 | type u8 | flags u8 | reserved u16 | body_len u32 |
 // frame_count u32 | first_seq u64 | frames_before u64 | body_crc u32 |
@@ -30,10 +32,21 @@ enum class RecordType : uint8_t {
 // kRecordTypeSafeIgnoreMask idea); unknown types without it are refused as unsupported.
 inline constexpr uint8_t kSafeIgnoreBit = 0x80;
 
-// Chunk body header: codec u8 | reserved[3] | raw_len u32 | raw_crc u32 | reserved u32 |
-// last_seq u64 | first_time_ns i64 | last_time_ns i64, then the stored (compressed) bytes.
+// Chunk body header: codec u8 | layout u8 | reserved[2] | raw_len u32 | raw_crc u32 |
+// reserved u32 | last_seq u64 | first_time_ns i64 | last_time_ns i64, then the stored
+// (compressed) bytes.
 inline constexpr size_t kChunkHeaderSize = 40;
 enum class Codec : uint8_t { kNone = 0, kZstd = 1 };
+// How the frames are laid out in a chunk's content: row by row (version 1 segments), or
+// column by column (version 2: every number of every frame first by field, then the byte
+// fields, which compresses about a fifth smaller).
+enum class ChunkLayout : uint8_t { kRows = 0, kColumns = 1 };
+// The columnar layout's sections, in content order, and its trailing table: a u32 size per
+// section, then flags u8 and the table version u8.
+inline constexpr int kColumnSections = 12;
+inline constexpr size_t kColumnTableSize = 4 * kColumnSections + 2;
+inline constexpr uint8_t kColumnTableVersion = 1;
+inline constexpr uint8_t kColumnsGrouped = 0x01;  // payloads grouped by subject
 
 // Gap body: reason u8 | flags u8 | reserved[6] | start_ns i64 | end_ns i64 | count u64 |
 // after_seq u64 | varint detail_len | detail.
@@ -60,5 +73,9 @@ inline constexpr uint32_t kMaxFramesPerChunk = 1u << 24;
 // Segment file names: NNNNNN.seg (sealed), NNNNNN.seg.open (being written or crashed).
 inline constexpr const char* kSegmentSuffix = ".seg";
 inline constexpr const char* kOpenSuffix = ".open";
+// NNNNNN.seg.compacting: a compacted copy being written next to its sealed segment (renamed
+// over it when complete). Part of a recording directory, never read; a crash leaves it behind,
+// and the next writer removes it.
+inline constexpr const char* kCompactingSuffix = ".compacting";
 
 }  // namespace evtape::format

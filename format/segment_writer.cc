@@ -8,7 +8,7 @@ namespace evtape::format {
 Result<std::unique_ptr<SegmentWriter>> SegmentWriter::Create(FileSystem* fs, std::string path,
                                                              const Metadata& metadata,
                                                              const WriterOptions& options) {
-  std::string open_path = path + kOpenSuffix;
+  std::string open_path = path + options.temp_suffix;
   std::string meta = EncodeMetadataBody(metadata);
   if (meta.size() > kMaxMetadataBytes) {
     return Status::InvalidArgument(path + ": metadata larger than 1 MiB");
@@ -28,10 +28,11 @@ SegmentWriter::SegmentWriter(FileSystem* fs, std::string path, std::unique_ptr<W
                              const Metadata& metadata, const WriterOptions& options)
     : fs_(fs),
       path_(std::move(path)),
-      open_path_(path_ + kOpenSuffix),
+      open_path_(path_ + options.temp_suffix),
       file_(std::move(file)),
       options_(options),
       min_seq_(metadata.first_seq),
+      encoder_(options.group_payloads),
       compression_(options.compression),
       write_chunk_([this](const ReadyChunk& c) { return WriteChunk(c); }) {
   if (compression_ == nullptr) {

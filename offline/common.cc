@@ -174,12 +174,18 @@ format::Metadata DerivedMetadata(const std::vector<std::string>& segments,
 }
 
 Result<std::unique_ptr<format::RecordingWriter>> OpenOutput(const std::string& dir,
-                                                           format::Metadata metadata) {
+                                                           format::Metadata metadata,
+                                                           int zstd_level) {
   format::RecordingWriterOptions o;
   o.dir = dir;
   o.base = std::move(metadata);
   o.assign_seqs = false;
   o.max_segment_bytes = kDefaultSegmentBytes;
+  // Offline verbs have the time a live recorder has not: big chunks, payloads grouped by
+  // subject, zstd's strongest regular level (format/FORMAT.md, "Compression").
+  o.writer.zstd_level = zstd_level;
+  o.writer.chunk_bytes = kOfflineChunkBytes;
+  o.writer.group_payloads = true;
   o.stats = wasmcloud::EventStatsFactory();
   return format::RecordingWriter::Create(FileSystem::Default(), std::move(o));
 }

@@ -20,6 +20,8 @@
 namespace evtape::offline {
 
 inline constexpr uint64_t kDefaultSegmentBytes = 256ull << 20;
+inline constexpr int kOfflineZstdLevel = 19;
+inline constexpr size_t kOfflineChunkBytes = 16u << 20;
 
 // Collects every issue a reader reports, in order.
 class IssueLog : public format::Reporter {
@@ -84,6 +86,7 @@ format::Metadata DerivedMetadata(const std::vector<std::string>& segments, const
 // `info` shows, and compression is deterministic (the same input gives the same bytes).
 // Nothing is created until the first entry (or Close), so a verb failing early leaves nothing.
 Result<std::unique_ptr<format::RecordingWriter>> OpenOutput(const std::string& dir,
-                                                           format::Metadata metadata);
+                                                           format::Metadata metadata,
+                                                           int zstd_level = kOfflineZstdLevel);
 
 }  // namespace evtape::offline

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "format/compact.h"
+#include "format/recording.h"
 #include "nats/frame.h"
 #include "util/clock.h"
 
@@ -29,8 +31,23 @@ Result<std::unique_ptr<CaptureWriter>> CaptureWriter::Open(FileSystem* fs,
   w->compression_ = std::make_shared<PressureCompression>(w->options_.compression);
   format::RecordingWriterOptions ro = w->options_.recording;
   ro.compression = w->compression_;
+  if (w->options_.compact) {
+    w->compactor_ = std::make_unique<Compactor>(fs, w->options_.compact_options);
+    Compactor* c = w->compactor_.get();
+    ro.on_sealed = [c](const std::string& path) { c->Enqueue(path, true); };
+  }
   EVTAPE_ASSIGN_OR_RETURN(w->recording_, format::RecordingWriter::Create(fs, std::move(ro)));
   EVTAPE_RETURN_IF_ERROR(w->recording_->Open());
+  if (w->compactor_) {
+    const std::string& dir = w->recording_->dir();
+    EVTAPE_RETURN_IF_ERROR(format::RemoveCompactionLeftovers(fs, dir));
+    // Segments an earlier run sealed (and perhaps never compacted, if it was killed).
+    if (auto old = format::ListSegments(fs, dir); old.ok()) {
+      for (const auto& path : *old) {
+        if (path.ends_with(format::kSegmentSuffix)) w->compactor_->Enqueue(path, false);
+      }
+    }
+  }
   w->Publish();
   return w;
 }
@@ -119,11 +136,25 @@ void CaptureWriter::Publish() {
   published_exact_headers_ = exact_headers_;
 }
 
+CompactorStats CaptureWriter::FinishCompaction(uint64_t max_raw_bytes) {
+  if (!compactor_) return CompactorStats{};
+  compactor_->Finish(max_raw_bytes);
+  CompactorStats st = compactor_->stats();
+  std::lock_guard<std::mutex> lock(mu_);
+  compacted_savings_ = st.bytes_before - st.bytes_after;
+  return st;
+}
+
+void CaptureWriter::CancelCompaction() {
+  if (compactor_) compactor_->Cancel();
+}
+
 void CaptureWriter::Contribute(RecorderStats* s) const {
   std::lock_guard<std::mutex> lock(mu_);
   s->messages = published_.frames;
   s->raw_bytes = published_.raw_bytes;
-  s->stored_bytes = published_.file_bytes;
+  // What is on disk: compaction shrank sealed segments (earlier runs' included, at most).
+  s->stored_bytes = published_.file_bytes - std::min(published_.file_bytes, compacted_savings_);
   s->segments = published_.segments;
   s->gaps = published_.gaps;
   s->chunks = published_.chunks;

@@ -18,6 +18,7 @@
 #include <string>
 
 #include "format/recording_writer.h"
+#include "record/compactor.h"
 #include "record/handoff_queue.h"
 #include "record/pressure_compression.h"
 #include "record/stats.h"
@@ -31,8 +32,12 @@ enum class FsyncPolicy {
 };
 
 struct CaptureWriterOptions {
-  format::RecordingWriterOptions recording;  // its compression is set here
+  format::RecordingWriterOptions recording;  // its compression and on_sealed are set here
   PressureCompression::Options compression;
+  // Compact sealed segments in the background (record/compactor.h); also those of earlier
+  // runs found in the directory.
+  bool compact = true;
+  format::CompactOptions compact_options;
   int64_t flush_interval_ns = 200'000'000;
   FsyncPolicy fsync = FsyncPolicy::kSegment;
 };
@@ -53,8 +58,13 @@ class CaptureWriter {
   const std::string& dir() const { return recording_->dir(); }
   std::string current_path() const { return recording_->current_path(); }
 
-  // messages, raw/stored bytes, segments, gaps, chunks, exact_headers (a snapshot taken after
-  // each batch).
+  // After Run(): compacts what is left if small (Compactor::Finish), and returns what
+  // compaction did over the whole run.
+  CompactorStats FinishCompaction(uint64_t max_raw_bytes);
+  void CancelCompaction();
+
+  // messages, raw/stored bytes (on disk: after compaction), segments, gaps, chunks,
+  // exact_headers (a snapshot taken after each batch).
   void Contribute(RecorderStats* stats) const;
 
  private:
@@ -67,6 +77,7 @@ class CaptureWriter {
 
   CaptureWriterOptions options_;
   std::shared_ptr<PressureCompression> compression_;
+  std::unique_ptr<Compactor> compactor_;  // null when not compacting; outlives recording_
   std::unique_ptr<format::RecordingWriter> recording_;
   std::string scratch_;
   bool exact_headers_ = true;
@@ -76,6 +87,7 @@ class CaptureWriter {
   mutable std::mutex mu_;
   format::RecordingWriterStats published_;  // guarded by mu_
   bool published_exact_headers_ = true;     // guarded by mu_
+  uint64_t compacted_savings_ = 0;          // guarded by mu_: bytes compaction removed
 };
 
 }  // namespace evtape::record

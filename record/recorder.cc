@@ -68,6 +68,7 @@ Status Recorder::Validate() const {
 
 void Recorder::RequestStop() {
   std::lock_guard<std::mutex> lock(mu_);
+  if (stop_requested_ && writer_) writer_->CancelCompaction();
   stop_requested_ = true;
   cv_.notify_all();
 }
@@ -90,6 +91,11 @@ RecorderStats Recorder::live() const {
     s.queued = q.pushed > s.messages ? q.pushed - s.messages : 0;
   }
   s.restart_gap = restart_gap_;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    s.segments_compacted = compaction_.compacted;
+    s.segments_left_uncompacted = compaction_.left;
+  }
   s.elapsed_ns = started_mono_ > 0 ? MonotonicNs() - started_mono_ : 0;
   return s;
 }
@@ -130,6 +136,7 @@ Status Recorder::Start(HandoffQueue* queue) {
   wo.compression.flush_wait_ns = std::min<int64_t>(5'000'000, options_.flush_interval_ns / 4);
   wo.flush_interval_ns = options_.flush_interval_ns;
   wo.fsync = options_.fsync;
+  wo.compact = options_.compact;
   EVTAPE_ASSIGN_OR_RETURN(writer_, CaptureWriter::Open(fs_, std::move(wo)));
   EVTAPE_ASSIGN_OR_RETURN(int64_t live_ns, subscriber_->Subscribe());
   if (resume.restart_gap) {
@@ -198,6 +205,12 @@ Result<RecorderSummary> Recorder::Run(const std::function<void(const RecorderSta
   queue_->Close(RealtimeNs());
   thread.join();
   if (!start.ok()) return start;
+  CompactorStats compaction = writer_->FinishCompaction(options_.compact_wait_bytes);
+  if (!compaction.last_error.ok()) Log("compaction failed: " + compaction.last_error.message());
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    compaction_ = compaction;
+  }
   RecorderSummary sum;
   static_cast<RecorderStats&>(sum) = live();
   sum.status = writer_status;

@@ -56,6 +56,11 @@ struct RecorderOptions {
   // buffered writes (e.g. to let a slow disk absorb bursts in the page cache).
   bool direct_io = true;
   int64_t drain_timeout_ms = 5000;  // for messages already received when stopping
+  // Compact sealed segments (format/compact.h) in the background; when stopping, the last
+  // segments are compacted if they hold at most compact_wait_bytes of content (seconds of
+  // work), else left as they are.
+  bool compact = true;
+  uint64_t compact_wait_bytes = 32ull << 20;
   std::string tool = kToolName;     // metadata "tool", e.g. "evtape 0.1.0"
   // Statistics stored in each segment footer (e.g. CloudEvent types for `info`); may be empty.
   format::SegmentStatsFactory segment_stats;
@@ -89,8 +94,9 @@ class Recorder {
   // from the calling thread. Errors before recording started are returned as a Status.
   Result<RecorderSummary> Run(const std::function<void(const RecorderStats&)>& on_tick = {});
 
-  // Asks Run() to stop: drain what was received, seal, return. Thread-safe; not
-  // async-signal-safe (call it from a signal-waiting thread).
+  // Asks Run() to stop: drain what was received, seal, return. A second request also cancels
+  // the compaction of the last segments. Thread-safe; not async-signal-safe (call it from a
+  // signal-waiting thread).
   void RequestStop();
 
   // A snapshot of the figures so far. Thread-safe.
@@ -115,6 +121,7 @@ class Recorder {
   bool stop_requested_ = false;  // guarded by mu_
   bool wake_ = false;            // guarded by mu_
   bool writer_failed_ = false;   // guarded by mu_
+  CompactorStats compaction_;    // guarded by mu_, once the writer finished
 };
 
 }  // namespace evtape::record

@@ -21,6 +21,9 @@ struct RecorderStats {
   // The hand-off buffer between the NATS thread and the writer.
   uint64_t queued = 0;  // received, not written yet
   uint64_t peak_queue_messages = 0, peak_queue_bytes = 0;
+  // Sealed segments rewritten in big, strongly compressed chunks (record/compactor.h); left:
+  // too big to wait for when the recorder stopped (readable, less compressed).
+  uint64_t segments_compacted = 0, segments_left_uncompacted = 0;
   // Delivered again by an overlapping subscription and skipped.
   uint64_t duplicates_skipped = 0;
   bool connected = true;

@@ -50,6 +50,14 @@ std::string FormatSummary(const RecorderSummary& s) {
                   "stream (nothing was lost; `evtape merge %s -o DIR` rewrites it compressed)\n",
                   U(s.chunks_stored_behind), U(s.chunks), s.dir.c_str());
   }
+  if (s.segments_compacted > 0 || s.segments_left_uncompacted > 0) {
+    out += Printf("evtape record: %llu sealed segment(s) compacted", U(s.segments_compacted));
+    if (s.segments_left_uncompacted > 0) {
+      out += Printf(", %llu left uncompacted (too big to wait for; `evtape merge %s -o DIR` "
+                    "recompresses)", U(s.segments_left_uncompacted), s.dir.c_str());
+    }
+    out += "\n";
+  }
   if (!s.exact_headers) {
     out += "evtape record: warning: header blocks were rebuilt (unknown nats.c layout): order "
            "and spacing may differ from the wire\n";

@@ -60,6 +60,9 @@ po::options_description RecordOptions() {
        "threads compressing at the lowest CPU priority (default: half the cores, 1-4; 0 = "
        "compress on the writer thread); when the buffer starts filling, chunks are stored "
        "uncompressed instead of messages being dropped")
+      ("no-compact", po::bool_switch(),
+       "do not rewrite sealed segments in big, strongly compressed chunks (by default done in "
+       "the background at the lowest CPU priority, and for the last segment when stopping)")
       ("io", po::value<std::string>()->value_name("MODE"),
        "direct (default: write segments around the page cache where the file system allows it, "
        "far less CPU per byte) | buffered (ordinary writes through the page cache)");
@@ -85,6 +88,7 @@ std::optional<std::string> ParseOptions(const po::variables_map& vm, record::Rec
       .Choice("fsync", {"never", "segment", "interval"}, &fsync);
   if (!f.ok()) return f.status().message();
   o->direct_io = io == 0;
+  o->compact = !f.Switch("no-compact");
   o->fsync = static_cast<record::FsyncPolicy>(fsync);
   Result<nats::ConnectionOptions> conn = ReadConnectionOptions(vm);
   if (!conn.ok()) return conn.status().message();

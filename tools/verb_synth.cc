@@ -37,6 +37,7 @@ const VerbHelp kHelp = {
 struct Parsed {
   wasmcloud::synth::SynthOptions o;
   std::string out;
+  int zstd_level = offline::kOfflineZstdLevel;
 };
 
 std::optional<int> ParseOptions(const po::variables_map& vm, Parsed* p) {
@@ -83,6 +84,9 @@ std::optional<int> ParseOptions(const po::variables_map& vm, Parsed* p) {
     p->o.start_ns = *start;
   }
   p->out = vm["output"].as<std::string>();
+  FlagReader f(vm);
+  f.Int("zstd-level", &p->zstd_level, -7, 19);
+  if (!f.ok()) return UsageError(kHelp, f.status().message());
   return std::nullopt;
 }
 
@@ -118,7 +122,9 @@ int RunSynth(const Args& args) {
       "seed", po::value<std::string>()->default_value("1"), "random seed (same seed, same bytes)")(
       "lattice", po::value<std::string>()->default_value("default"), "lattice name in subjects")(
       "start", po::value<std::string>(), "RFC 3339 start time (default 2026-01-01T00:00:00Z)")(
-      "output,o", po::value<std::string>()->required(), "output recording directory (new)");
+      "output,o", po::value<std::string>()->required(), "output recording directory (new)")(
+      "zstd-level", po::value<std::string>()->value_name("N"),
+      "compression level -7..19 (default 19: smallest; lower is faster)");
   po::positional_options_description positional;
   po::variables_map vm;
   if (auto rc = ParseArgs(kHelp, options, positional, args, &vm)) return *rc;
@@ -128,7 +134,7 @@ int RunSynth(const Args& args) {
     return UsageError(kHelp, s.message());
 
   auto begin = std::chrono::steady_clock::now();
-  auto opened = offline::OpenOutput(p.out, SynthMetadata(p));
+  auto opened = offline::OpenOutput(p.out, SynthMetadata(p), p.zstd_level);
   if (!opened.ok()) return RuntimeError(kHelp, opened.status());
   format::RecordingWriter& out = **opened;
   uint64_t seq = 0;

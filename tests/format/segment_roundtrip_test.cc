@@ -132,13 +132,13 @@ TEST_CASE("an unknown format version is refused with a clear message", "[format]
   MemFileSystem fs;
   WriteSegment(&fs, "d/000001.seg", {format::Frame{1, 1, 1, "a", "", "", "x"}}, {});
   std::string& b = fs.files["d/000001.seg"];
-  // Version 2 with a valid header CRC: intact, just newer.
-  b[8] = 2;
+  // Version 3 with a valid header CRC: intact, just newer.
+  b[8] = 3;
   coding::EncodeFixed32(b.data() + 12, crc32c::Mask(crc32c::Value(b.data(), 12)));
   ReadResult r = ReadAll(&fs, "d/000001.seg", Recovery::kSkipDamage);
   CHECK(r.status.code() == Status::Code::kNotSupported);
   CHECK(r.status.message() ==
-        "d/000001.seg: unsupported segment format version 2 (this evtape reads version 1)");
+        "d/000001.seg: unsupported segment format version 3 (this evtape reads versions 1 to 2)");
 }
 
 TEST_CASE("a file that is not a segment is refused", "[format]") {
