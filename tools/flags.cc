@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include "offline/common.h"
@@ -87,11 +88,22 @@ std::optional<int> ParseRecordingArgs(const VerbHelp& help, const po::options_de
   if (auto code = ParseArgs(help, options, pos, args, vm)) return code;
   if (vm->count("input") == 0) return UsageError(help, missing_input);
   *inputs = (*vm)["input"].as<std::vector<std::string>>();
+  if (std::string p = StdinProblem(*inputs); !p.empty()) return UsageError(help, p);
   if (output == nullptr) return std::nullopt;
   if (vm->count("output") == 0) return UsageError(help, "missing -o OUT (the recording to write)");
   *output = (*vm)["output"].as<std::string>();
   if (Status s = offline::CheckOutputPath(*output, *inputs); !s.ok()) return UsageError(help, s.message());
   return std::nullopt;
+}
+
+std::string StdinProblem(const std::vector<std::string>& inputs, const char* reread) {
+  const auto n = std::count(inputs.begin(), inputs.end(), "-");
+  if (n > 1) return "'-' (standard input) can be given only once";
+  if (n == 1 && reread != nullptr) {
+    return std::string("'-': standard input can be read only once, and ") + reread +
+           "; save it to a .jsonl file first";
+  }
+  return "";
 }
 
 po::options_description ConnectionOptionsDescription() {
