@@ -62,15 +62,15 @@ Result<std::unique_ptr<PeekedSource>> PeekedSource::Open(std::unique_ptr<FrameSo
 }
 
 Result<bool> PeekedSource::Next(Entry* entry) {
+  if (passing_) return source_->Next(entry);  // the common case: one test, then the source
   if (next_held_ < held_.size()) {
     *entry = held_[next_held_++].entry;
     return true;
   }
   if (ended_) return false;
-  if (!held_.empty()) {
-    held_.clear();  // its last entry's views die with the source's next read
-    next_held_ = 0;
-  }
+  held_.clear();  // its last entry's views die with the source's next read
+  next_held_ = 0;
+  passing_ = true;
   return source_->Next(entry);
 }
 

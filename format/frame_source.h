@@ -78,7 +78,8 @@ class PeekedSource : public FrameSource {
   std::unique_ptr<FrameSource> source_;
   std::vector<Held> held_;  // what was read ahead, the first frame (if any) last
   size_t next_held_ = 0;
-  bool ended_ = false;  // the source ended while reading ahead
+  bool ended_ = false;    // the source ended while reading ahead
+  bool passing_ = false;  // everything held was handed out: Next() is the source's
   std::optional<int64_t> first_time_ns_;
 };
 
