@@ -26,8 +26,8 @@ Result<std::unique_ptr<format::FrameSource>> OpenInput(const std::string& path,
   ro.reporter = options.reporter;
   FileSystem* fs = FileSystem::Default();
   if (options.read_ahead_chunks > 0) {
-    EVTAPE_ASSIGN_OR_RETURN(auto ahead, format::ReadAheadReader::Open(fs, {path}, ro,
-                                                                      options.read_ahead_chunks));
+    EVTAPE_ASSIGN_OR_RETURN(
+        auto ahead, format::ReadAheadReader::Open(fs, {path}, ro, options.read_ahead_chunks));
     return std::unique_ptr<format::FrameSource>(std::move(ahead));
   }
   EVTAPE_ASSIGN_OR_RETURN(auto reader, format::RecordingReader::Open(fs, {path}, ro));

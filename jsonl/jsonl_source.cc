@@ -66,7 +66,8 @@ Status JsonlSource::Fill() {
 Result<bool> JsonlSource::ReadLine(std::string_view* line) {
   while (true) {
     const char* base = buf_.data();
-    const void* nl = scanned_ < end_ ? std::memchr(base + scanned_, '\n', end_ - scanned_) : nullptr;
+    const void* nl =
+        scanned_ < end_ ? std::memchr(base + scanned_, '\n', end_ - scanned_) : nullptr;
     if (nl != nullptr) {
       const size_t at = static_cast<size_t>(static_cast<const char*>(nl) - base);
       *line = std::string_view(base + begin_, at - begin_);

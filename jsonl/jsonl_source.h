@@ -59,14 +59,14 @@ class JsonlSource final : public format::FrameSource {
   int fd_;
   bool owns_fd_;
   std::string name_;
-  std::string buf_;         // input; [begin_, end_) is not split into lines yet
+  std::string buf_;  // input; [begin_, end_) is not split into lines yet
   size_t begin_ = 0, end_ = 0;
-  size_t scanned_ = 0;      // [begin_, scanned_) holds no '\n' (a long line is scanned once)
+  size_t scanned_ = 0;  // [begin_, scanned_) holds no '\n' (a long line is scanned once)
   bool eof_ = false;
   bool ended_ = false;
   uint64_t line_no_ = 0;
   JsonlDecoder decoder_;
-  format::Frame frame_;     // the last frame decoded: what the last entry's views point into
+  format::Frame frame_;  // the last frame decoded: what the last entry's views point into
   format::ReadStats stats_;
   Status error_;
 };

@@ -7,8 +7,8 @@ namespace evtape::offline {
 namespace {
 
 Status ScanJsonl(const std::string& path,
-                 const std::function<Status(const format::Entry&)>& on_entry,
-                 ScanTotals* totals, JsonlTotals* jsonl) {
+                 const std::function<Status(const format::Entry&)>& on_entry, ScanTotals* totals,
+                 JsonlTotals* jsonl) {
   EVTAPE_ASSIGN_OR_RETURN(auto source, jsonl::JsonlSource::Open(path));
   format::Entry e;
   while (true) {
@@ -30,8 +30,8 @@ Status ScanJsonl(const std::string& path,
 }  // namespace
 
 Status ScanInputs(const std::vector<std::string>& inputs, IssueLog* log,
-                  const std::function<Status(const format::Entry&)>& on_entry,
-                  ScanTotals* totals, JsonlTotals* jsonl) {
+                  const std::function<Status(const format::Entry&)>& on_entry, ScanTotals* totals,
+                  JsonlTotals* jsonl) {
   for (const std::string& input : inputs) {
     if (jsonl::IsJsonlInput(input)) {
       EVTAPE_RETURN_IF_ERROR(ScanJsonl(input, on_entry, totals, jsonl));

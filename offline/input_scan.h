@@ -21,7 +21,7 @@ struct JsonlTotals {
 // Errors: those of ScanSegments and ListSegments (naming the input), and a JSON line that does
 // not decode (InvalidArgument naming the file and the line), which stops the scan.
 Status ScanInputs(const std::vector<std::string>& inputs, IssueLog* log,
-                  const std::function<Status(const format::Entry&)>& on_entry,
-                  ScanTotals* totals, JsonlTotals* jsonl);
+                  const std::function<Status(const format::Entry&)>& on_entry, ScanTotals* totals,
+                  JsonlTotals* jsonl);
 
 }  // namespace evtape::offline

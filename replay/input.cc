@@ -30,8 +30,9 @@ bool UseReadAhead() {
 
 }  // namespace
 
-Result<std::unique_ptr<format::FrameSource>> OpenReplayInput(
-    const std::vector<std::string>& inputs, bool skip_corrupt, format::Reporter* reporter) {
+Result<std::unique_ptr<format::FrameSource>> OpenReplayInput(const std::vector<std::string>& inputs,
+                                                             bool skip_corrupt,
+                                                             format::Reporter* reporter) {
   jsonl::InputOptions o;
   o.recovery = skip_corrupt ? format::Recovery::kSkipDamage : format::Recovery::kStrict;
   // Every record's stored bytes are still checked (damage on disk); the second pass over

@@ -19,7 +19,8 @@
 namespace evtape::replay {
 
 // Errors: those of jsonl::OpenInputs (missing input, "-" twice, ...).
-Result<std::unique_ptr<format::FrameSource>> OpenReplayInput(
-    const std::vector<std::string>& inputs, bool skip_corrupt, format::Reporter* reporter);
+Result<std::unique_ptr<format::FrameSource>> OpenReplayInput(const std::vector<std::string>& inputs,
+                                                             bool skip_corrupt,
+                                                             format::Reporter* reporter);
 
 }  // namespace evtape::replay

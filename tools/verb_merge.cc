@@ -15,9 +15,10 @@ const VerbHelp kHelp = {
     "merge recordings in time order",
     "Each REC is a recording directory, a segment file or a FILE.jsonl (- for stdin, once).\n"
     "Frames and gaps are merged by receive time (a gap by its start); ties keep argument\n"
-    "order, and each input keeps its own order (a merge, not a sort). Sequence numbers are renumbered from 1 and each gap's after_seq\n"
-    "points at the frame written before it. Damaged data stops the merge (exit 1, nothing\n"
-    "written) unless --skip-corrupt; so does a JSON line that does not decode.\n"
+    "order, and each input keeps its own order (a merge, not a sort). Sequence numbers are\n"
+    "renumbered from 1 and each gap's after_seq points at the frame written before it.\n"
+    "Damaged data stops the merge (exit 1, nothing written) unless --skip-corrupt; so does a\n"
+    "JSON line that does not decode.\n"
     "-o must be a new or empty directory outside every input. Segments rotate at 256 MiB.\n"
     "Exit codes: 0 ok, 1 failure, 2 usage error, 3 frames lost in an input.",
     "  evtape merge host-a/ host-b/ -o both\n"

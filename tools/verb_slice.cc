@@ -64,8 +64,8 @@ int RunSlice(const Args& args) {
   if (!opened.ok()) return RuntimeError(kHelp, opened.status());
   std::unique_ptr<format::FrameSource> reader = std::move(opened).value();
   auto damaged = [](Status s) {
-    return s.IsCorruption() ? s.WithPrefix("input damaged (use --skip-corrupt, or 'evtape recover')")
-                            : s;
+    if (!s.IsCorruption()) return s;
+    return s.WithPrefix("input damaged (use --skip-corrupt, or 'evtape recover')");
   };
   if (sel.NeedsStart()) {
     // Relative --from/--to count from the first frame: read up to it, keeping what was read.

@@ -2,7 +2,6 @@
 // in-memory sources (the order rules are the subject here), and the readers themselves behind
 // the interface over a real recording.
 #include <catch2/catch.hpp>
-
 #include <memory>
 #include <string>
 #include <vector>
@@ -86,9 +85,9 @@ std::vector<std::string> Drain(FrameSource* s) {
       return out;
     }
     if (!*more) return out;
-    out.push_back((e.kind == Entry::Kind::kGap ? "gap:" + e.gap.detail
-                                                : std::string(e.frame.payload)) +
-                  "@" + s->name());
+    out.push_back(
+        (e.kind == Entry::Kind::kGap ? "gap:" + e.gap.detail : std::string(e.frame.payload)) + "@" +
+        s->name());
   }
 }
 
@@ -118,9 +117,8 @@ TEST_CASE("merge: by time, ties in input order, each input's own order kept", "[
 }
 
 TEST_CASE("merge: a gap sorts by its start and keeps its place in its input", "[frame_source]") {
-  format::MergedSource m(
-      Sources(Script("a", {F(10, "a1"), G(25, "down"), F(50, "a2")}),
-              Script("b", {F(20, "b1"), F(30, "b2"), F(60, "b3")})));
+  format::MergedSource m(Sources(Script("a", {F(10, "a1"), G(25, "down"), F(50, "a2")}),
+                                 Script("b", {F(20, "b1"), F(30, "b2"), F(60, "b3")})));
   CHECK(Drain(&m) == Strings{"a1@a", "b1@b", "gap:down@a", "b2@b", "a2@a", "b3@b"});
 }
 
@@ -143,8 +141,8 @@ TEST_CASE("merge: the returned view survives until the next call; other inputs w
 }
 
 TEST_CASE("merge: an input's error ends the merge, for good", "[frame_source]") {
-  format::MergedSource m(Sources(Script("a", {F(1, "a1"), Err("bad chunk")}),
-                                 Script("b", {F(2, "b1"), F(3, "b2")})));
+  format::MergedSource m(
+      Sources(Script("a", {F(1, "a1"), Err("bad chunk")}), Script("b", {F(2, "b1"), F(3, "b2")})));
   CHECK(Drain(&m) == Strings{"a1@a", "!a: bad chunk"});
   Entry e;
   CHECK(m.Next(&e).status().message() == "a: bad chunk");
@@ -160,8 +158,8 @@ TEST_CASE("merge of one input is that input", "[frame_source]") {
 }
 
 TEST_CASE("concat: one input after the other; name follows; stats add up", "[frame_source]") {
-  format::ConcatSource c(Sources(Script("a", {F(50, "a1"), G(60, "g")}), Script("e", {}),
-                                 Script("b", {F(1, "b1")})));
+  format::ConcatSource c(
+      Sources(Script("a", {F(50, "a1"), G(60, "g")}), Script("e", {}), Script("b", {F(1, "b1")})));
   CHECK(Drain(&c) == Strings{"a1@a", "gap:g@a", "b1@b"});
   CHECK(c.stats().frames == 2);
   CHECK(c.stats().gaps == 1);

@@ -49,8 +49,8 @@ struct Inputs {
     testutil::WriteFile(jsonl, text);
     size_t at = 0;
     for (int i = 0; i < 100; ++i) at = text.find('\n', at) + 1;
-    testutil::WriteFile(bad, text.substr(0, at) + R"({"subject":"a","time":"noon"})" + "\n" +
-                                 text.substr(at));
+    testutil::WriteFile(
+        bad, text.substr(0, at) + R"({"subject":"a","time":"noon"})" + "\n" + text.substr(at));
   }
 };
 
@@ -78,8 +78,7 @@ TEST_CASE("cat of JSON lines prints what cat of the recording prints", "[jsonl-i
   };
   CHECK(same({}) == in.text);
   CHECK(CountLines(same({"--from", "1s", "--to", "1500ms"})) == 51);  // 50 frames and the gap
-  CHECK(CountLines(same({"--type", "com.wasmcloud.lattice.host_heartbeat", "--limit", "7"})) ==
-        7);
+  CHECK(CountLines(same({"--type", "com.wasmcloud.lattice.host_heartbeat", "--limit", "7"})) == 7);
   same({"--payload-only", "--subject", "wasmbus.evt.*.other"});
   // stdin, and several inputs one after the other.
   auto piped = Evtape({"cat", "-"}, in.text);
@@ -179,8 +178,8 @@ TEST_CASE("verify of JSON lines checks that every line decodes", "[jsonl-input][
 TEST_CASE("slice and merge write from JSON lines what they write from the recording",
           "[jsonl-input][slice][merge]") {
   Inputs in;
-  const std::vector<std::string> sel = {"--from", "500ms", "--to", "2s", "--type",
-                                        "com.wasmcloud.lattice.host_heartbeat"};
+  const std::vector<std::string> sel = {"--from", "500ms",  "--to",
+                                        "2s",     "--type", "com.wasmcloud.lattice.host_heartbeat"};
   auto slice = [&](const std::string& input, const std::string& out,
                    const std::string& stdin_data = "") {
     std::vector<std::string> args = {"slice", input, "-o", out};
@@ -213,17 +212,17 @@ TEST_CASE("slice and merge write from JSON lines what they write from the record
 
   // A malformed line writes nothing, wherever it comes in the merge.
   CheckMalformed(Evtape({"slice", in.bad, "-o", in.tmp / "x1"}), "slice", in.bad);
-  CheckMalformed(Evtape({"merge", in.tmp / "later", in.bad, "-o", in.tmp / "x2"}), "merge",
-                 in.bad);
+  CheckMalformed(Evtape({"merge", in.tmp / "later", in.bad, "-o", in.tmp / "x2"}), "merge", in.bad);
   CHECK_FALSE(Exists(in.tmp / "x1"));
   CHECK_FALSE(Exists(in.tmp / "x2"));
 }
 
 TEST_CASE("stdin is one input, given once", "[jsonl-input][cli]") {
   Inputs in;
-  for (const std::vector<std::string>& args :
-       {std::vector<std::string>{"cat", "-", "-"}, {"info", "-", in.rec, "-"},
-        {"verify", "-", "-"}, {"merge", "-", "-", "-o", in.tmp / "m"}}) {
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"cat", "-", "-"},
+                                               {"info", "-", in.rec, "-"},
+                                               {"verify", "-", "-"},
+                                               {"merge", "-", "-", "-o", in.tmp / "m"}}) {
     auto r = Evtape(args, in.text);
     INFO(args[0] << ": " << r.err);
     CHECK(r.exit_code == 2);

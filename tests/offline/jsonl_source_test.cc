@@ -16,8 +16,8 @@ using testutil::TempDir;
 
 constexpr const char* kFrame1 = R"({"seq":1,"time":"2026-01-01T00:00:01Z","subject":"a"})";
 constexpr const char* kFrame2 = R"({"time":"2026-01-01T00:00:02Z","subject":"b","payload":[1]})";
-constexpr const char* kGap =
-    R"({"gap":{"reason":"disconnect","start":"2026-01-01T00:00:03Z","end":"2026-01-01T00:00:04Z"}})";
+constexpr const char* kGap = R"({"gap":{"reason":"disconnect","start":"2026-01-01T00:00:03Z",)"
+                             R"("end":"2026-01-01T00:00:04Z"}})";
 
 // "!" + text (built with insert: g++ 12 warns falsely on "!" + std::string, PR 105329).
 std::string Bang(std::string text) {
@@ -36,8 +36,9 @@ std::vector<std::string> Read(format::FrameSource* s) {
       return out;
     }
     if (!*more) return out;
-    out.push_back((e.kind == Entry::Kind::kGap ? std::string("gap") : std::string(e.frame.subject)) +
-                  "@" + std::to_string(e.offset));
+    out.push_back(
+        (e.kind == Entry::Kind::kGap ? std::string("gap") : std::string(e.frame.subject)) + "@" +
+        std::to_string(e.offset));
   }
 }
 
@@ -47,8 +48,8 @@ TEST_CASE("JSON lines: blank lines are skipped and counted, CRLF and a last line
           "[jsonl][source]") {
   TempDir tmp;
   // Blank: empty, spaces, tabs, a lone CR. The last line has no newline.
-  testutil::WriteFile(tmp / "f.jsonl", std::string(kFrame1) + "\r\n\n  \t \n\r\n" + kGap + "\n" +
-                                           kFrame2);
+  testutil::WriteFile(tmp / "f.jsonl",
+                      std::string(kFrame1) + "\r\n\n  \t \n\r\n" + kGap + "\n" + kFrame2);
   auto s = jsonl::JsonlSource::Open(tmp / "f.jsonl");
   REQUIRE(s.ok());
   CHECK((*s)->name() == tmp / "f.jsonl");
@@ -79,8 +80,8 @@ TEST_CASE("JSON lines: a frame's views hold until the next call; seq defaults ap
 TEST_CASE("JSON lines: a malformed line is an error naming the file and the line, for good",
           "[jsonl][source]") {
   TempDir tmp;
-  testutil::WriteFile(tmp / "bad.jsonl", std::string(kFrame1) + "\n\n{\"subject\":\"a\"}\n" +
-                                             kFrame2 + "\n");
+  testutil::WriteFile(tmp / "bad.jsonl",
+                      std::string(kFrame1) + "\n\n{\"subject\":\"a\"}\n" + kFrame2 + "\n");
   auto s = jsonl::JsonlSource::Open(tmp / "bad.jsonl");
   REQUIRE(s.ok());
   const std::string want = tmp / "bad.jsonl" + ": line 3: field 'time': missing";

@@ -42,8 +42,8 @@ TEST_CASE("replay of JSON lines schedules what replay of the recording does", "[
   auto dry = [&](std::vector<std::string> inputs, const std::string& stdin_data = "") {
     std::vector<std::string> args = {"replay"};
     args.insert(args.end(), inputs.begin(), inputs.end());
-    for (const char* o : {"--dry-run", "--speed", "2", "--from", "30ms", "--fresh-ids", "--seed",
-                          "4"})
+    for (const char* o :
+         {"--dry-run", "--speed", "2", "--from", "30ms", "--fresh-ids", "--seed", "4"})
       args.push_back(o);
     auto r = RunEvtape(args, std::chrono::seconds(60), {}, stdin_data);
     INFO(r.err);
@@ -101,7 +101,7 @@ TEST_CASE("replay of JSON lines reports gaps and stops at a malformed line", "[c
   CHECK(bad.exit_code == 1);
   CHECK(Lines(bad.err) == 1);
   CHECK(bad.err.rfind("evtape replay: " + tmp / "bad.jsonl" + ": line 3: field 'seq'", 0) == 0);
-  CHECK(Lines(bad.out) == 1);  // the frame before it was scheduled
+  CHECK(Lines(bad.out) == 1);                                  // the frame before it was scheduled
   CHECK(bad.err.find("--skip-corrupt") == std::string::npos);  // not damage: nothing to skip
 }
 

@@ -26,8 +26,8 @@ std::string BreakLine(const std::string& text, size_t n) {
          text.substr(end);
 }
 
-void CheckMalformed(const testutil::ProcResult& r, const std::string& verb,
-                    const std::string& file, size_t line) {
+void CheckMalformed(const testutil::ProcResult& r, const std::string& verb, const std::string& file,
+                    size_t line) {
   INFO(r.err);
   CHECK(r.exit_code == 1);
   CHECK(Lines(r.err) == 1);
