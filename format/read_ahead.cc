@@ -50,6 +50,7 @@ ReadAheadReader::ReadAheadReader(std::unique_ptr<RecordingReader> reader,
     : reader_(std::move(reader)),
       collector_(std::move(collector)),
       ring_(depth + 1),
+      name_(reader_->name()),
       user_reporter_(user) {}
 
 ReadAheadReader::~ReadAheadReader() {

@@ -35,7 +35,7 @@
 
 namespace evtape::format {
 
-class ReadAheadReader {
+class ReadAheadReader : public FrameSource {
  public:
   // Lists the segments and starts the producer. Errors, returned here exactly as by
   // RecordingReader::Open: NotFound (missing path), InvalidArgument (a directory without
@@ -51,9 +51,11 @@ class ReadAheadReader {
 
   // The next frame or gap: true, or false at the end. Views stay valid until the next call.
   // Errors: those of RecordingReader::Next.
-  Result<bool> Next(Entry* entry);
+  Result<bool> Next(Entry* entry) override;
+  // RecordingReader::name().
+  const std::string& name() const override { return name_; }
   // RecordingReader::stats() as of the chunk (or gap) the last entry came from.
-  ReadStats stats() const { return stats_; }
+  ReadStats stats() const override { return stats_; }
 
  private:
   struct Slot;
@@ -78,6 +80,7 @@ class ReadAheadReader {
   bool stop_ = false;                   // guarded by mu_
 
   // Caller side.
+  const std::string name_;
   Reporter* user_reporter_;
   Slot* current_ = nullptr;
   size_t next_entry_ = 0;

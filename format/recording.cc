@@ -12,19 +12,6 @@ bool IsDirectory(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-void AddStats(ReadStats* into, const ReadStats& s) {
-  into->frames += s.frames;
-  into->gaps += s.gaps;
-  into->chunks += s.chunks;
-  into->issues += s.issues;
-  into->bytes_dropped += s.bytes_dropped;
-  into->frames_lost += s.frames_lost;
-  into->frames_lost_unknown = into->frames_lost_unknown || s.frames_lost_unknown;
-  into->torn_tail = into->torn_tail || s.torn_tail;
-  into->corruption = into->corruption || s.corruption;
-  into->sealed = into->sealed && s.sealed;  // a recording is sealed when all its segments are
-}
-
 }  // namespace
 
 int64_t SegmentIndexOf(const std::string& name) {
@@ -106,7 +93,13 @@ Result<uint32_t> NextSegmentIndex(FileSystem* fs, const std::string& dir) {
 Result<std::unique_ptr<RecordingReader>> RecordingReader::Open(
     FileSystem* fs, const std::vector<std::string>& inputs, const ReaderOptions& options) {
   EVTAPE_ASSIGN_OR_RETURN(auto segments, ListSegments(fs, inputs));
-  return std::unique_ptr<RecordingReader>(new RecordingReader(fs, std::move(segments), options));
+  std::string name;
+  for (const auto& in : inputs) {
+    if (!name.empty()) name += ' ';
+    name += in;
+  }
+  return std::unique_ptr<RecordingReader>(
+      new RecordingReader(fs, std::move(name), std::move(segments), options));
 }
 
 // Reads from the current segment, moving on to the next one at its end.
@@ -116,7 +109,7 @@ Result<bool> RecordingReader::Read(ReadFn read) {
     if (reader_) {
       EVTAPE_ASSIGN_OR_RETURN(bool more, read(reader_.get()));
       if (more) return true;
-      AddStats(&done_stats_, reader_->stats());
+      AddReadStats(&done_stats_, reader_->stats());
       reader_.reset();
     }
     if (next_segment_ >= segments_.size()) return false;
@@ -135,13 +128,13 @@ Result<bool> RecordingReader::NextBatch(EntryBatch* batch) {
 
 ReadStats RecordingReader::stats() const {
   ReadStats s = done_stats_;
-  if (reader_) AddStats(&s, reader_->stats());
+  if (reader_) AddReadStats(&s, reader_->stats());
   return s;
 }
 
-RecordingReader::RecordingReader(FileSystem* fs, std::vector<std::string> segments,
-                                 const ReaderOptions& o)
-    : fs_(fs), segments_(std::move(segments)), options_(o) {
+RecordingReader::RecordingReader(FileSystem* fs, std::string name,
+                                 std::vector<std::string> segments, const ReaderOptions& o)
+    : fs_(fs), name_(std::move(name)), segments_(std::move(segments)), options_(o) {
   done_stats_.sealed = true;  // AddStats clears it at the first unsealed segment
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "format/frame_source.h"
 #include "format/segment_reader.h"
 
 namespace evtape::format {
@@ -32,26 +33,33 @@ Result<uint32_t> NextSegmentIndex(FileSystem* fs, const std::string& dir);
 // Reads the segments of one or more inputs in order, as one stream of entries. Issues of all
 // segments go to options.reporter. Not thread-safe; views valid until the next Next() (for
 // NextBatch: as long as the batch keeps its buffers).
-class RecordingReader {
+class RecordingReader : public FrameSource {
  public:
+  // Lists the segments of every input. Errors: those of ListSegments (NotFound, InvalidArgument
+  // naming the input). Everything else (a file that is not a segment, damage) comes from Next().
   static Result<std::unique_ptr<RecordingReader>> Open(FileSystem* fs,
                                                        const std::vector<std::string>& inputs,
                                                        const ReaderOptions& options);
-  Result<bool> Next(Entry* entry);
+  Result<bool> Next(Entry* entry) override;
   // SegmentReader::NextBatch across the segments: one gap or the rest of one chunk per call.
+  // What ReadAheadReader builds on; other callers read through Next().
   Result<bool> NextBatch(EntryBatch* batch);
+  // The inputs as given (joined by spaces when several).
+  const std::string& name() const override { return name_; }
   // The reader of the segment the last entry came from (null before the first Next()).
   const SegmentReader* current() const { return reader_.get(); }
   const std::vector<std::string>& segments() const { return segments_; }
   // Totals over the segments finished so far and the current one; `sealed` is true when every
   // segment read so far ends with a valid footer.
-  ReadStats stats() const;
+  ReadStats stats() const override;
 
  private:
-  RecordingReader(FileSystem* fs, std::vector<std::string> segments, const ReaderOptions& o);
+  RecordingReader(FileSystem* fs, std::string name, std::vector<std::string> segments,
+                  const ReaderOptions& o);
   template <typename ReadFn>
   Result<bool> Read(ReadFn read);
   FileSystem* fs_;
+  std::string name_;
   std::vector<std::string> segments_;
   ReaderOptions options_;
   size_t next_segment_ = 0;

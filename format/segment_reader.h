@@ -64,7 +64,7 @@ struct Entry {
   enum class Kind { kFrame, kGap } kind = Kind::kFrame;
   FrameView frame;
   Gap gap;
-  uint64_t offset = 0;  // of the record that holds it
+  uint64_t offset = 0;  // of the record that holds it; a JSON lines source: the line number
 };
 
 struct ReadStats {

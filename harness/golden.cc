@@ -225,7 +225,7 @@ Result<std::vector<std::string>> ReadGolden(const std::string& path, OrderMode o
   std::vector<std::string> lines;
   std::string line;
   for (uint64_t n = 1; std::getline(in, line); ++n) {
-    if (line.empty()) continue;
+    if (jsonl::IsBlankLine(line)) continue;
     OJson j = OJson::parse(line, nullptr, false);
     if (!j.is_object() || !j.contains("event") || !j["event"].is_number_unsigned() ||
         !j.contains("subject") || !j["subject"].is_string())

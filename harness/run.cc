@@ -5,7 +5,6 @@
 
 #include <atomic>
 #include <condition_variable>
-#include <fstream>
 #include <mutex>
 
 #include "wasmcloud/cloudevent_peek.h"
@@ -15,12 +14,11 @@
 #include "util/units.h"
 #include "util/clock.h"
 #include "wasmcloud/cloudevent_rewrite.h"
-#include "replay/input.h"
 #include "replay/schedule.h"
 #include "replay/subject_map.h"
 #include "harness/consumer.h"
 #include "harness/responder.h"
-#include "jsonl/codec.h"
+#include "jsonl/input.h"
 
 namespace evtape::harness {
 namespace {
@@ -34,27 +32,6 @@ int64_t UnixNs() {
   timespec ts{};
   clock_gettime(CLOCK_REALTIME, &ts);
   return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
-}
-
-class QuietSink : public replay::InputSink {
- public:
-  void OnReadIssue(const format::ReadIssue&) override {}
-  void OnGap(const std::string&, const format::Gap&) override {}
-};
-
-Result<std::vector<format::Frame>> LoadJsonl(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound(path + ": cannot open");
-  jsonl::JsonlDecoder decoder;
-  std::vector<format::Frame> frames;
-  std::string line;
-  for (uint64_t n = 1; std::getline(in, line); ++n) {
-    if (line.empty()) continue;
-    auto d = decoder.Decode(line, n);
-    if (!d.ok()) return Status::InvalidArgument(path + ": " + d.status().message());
-    if (d->kind == jsonl::DecodedLine::Kind::kFrame) frames.push_back(std::move(d->frame));
-  }
-  return frames;
 }
 
 // The observer: every message on the observed subjects, attributed to the current event.
@@ -145,43 +122,17 @@ std::string RandomLattice() {
 }  // namespace
 
 Result<std::vector<format::Frame>> LoadFrames(const std::vector<std::string>& paths) {
-  std::vector<std::vector<format::Frame>> lists;
-  std::vector<std::string> recordings;
-  for (const auto& p : paths) {
-    if (p.size() > 6 && p.compare(p.size() - 6, 6, ".jsonl") == 0) {
-      EVTAPE_ASSIGN_OR_RETURN(auto frames, LoadJsonl(p));
-      lists.push_back(std::move(frames));
-    } else {
-      recordings.push_back(p);
-    }
-  }
-  if (!recordings.empty()) {
-    QuietSink sink;
-    EVTAPE_ASSIGN_OR_RETURN(auto input, replay::MergedInput::Open(recordings, false, &sink));
-    std::vector<format::Frame> frames;
-    format::FrameView v;
-    while (true) {
-      EVTAPE_ASSIGN_OR_RETURN(bool more, input->Next(&v));
-      if (!more) break;
-      frames.push_back(format::Frame::From(v));
-    }
-    lists.push_back(std::move(frames));
-  }
-  // Merge by receive time; on ties the earlier list first; each list keeps its own order.
-  std::vector<format::Frame> out;
-  std::vector<size_t> pos(lists.size(), 0);
+  // Strict: a fixture with damage or a malformed line fails the run, naming the file.
+  EVTAPE_ASSIGN_OR_RETURN(auto input,
+                          jsonl::OpenInputs(paths, jsonl::Combine::kMerge, jsonl::InputOptions()));
+  std::vector<format::Frame> frames;
+  format::Entry e;
   while (true) {
-    int best = -1;
-    for (size_t i = 0; i < lists.size(); ++i) {
-      if (pos[i] == lists[i].size()) continue;
-      if (best < 0 || lists[i][pos[i]].time_ns <
-                          lists[static_cast<size_t>(best)][pos[static_cast<size_t>(best)]].time_ns)
-        best = static_cast<int>(i);
-    }
-    if (best < 0) break;
-    out.push_back(std::move(lists[static_cast<size_t>(best)][pos[static_cast<size_t>(best)]++]));
+    EVTAPE_ASSIGN_OR_RETURN(bool more, input->Next(&e));
+    if (!more) break;
+    if (e.kind == format::Entry::Kind::kFrame) frames.push_back(format::Frame::From(e.frame));
   }
-  return out;
+  return frames;
 }
 
 namespace {

@@ -42,7 +42,8 @@ struct RunResult {
 };
 
 // Loads recordings (directories or segment files) and .jsonl files in replay order (merged by
-// receive time, recorded order kept within each input). Errors name the file.
+// receive time, ties in argument order, recorded order kept within each input; gaps dropped).
+// Errors name the file (and the line of a malformed JSON line).
 Result<std::vector<format::Frame>> LoadFrames(const std::vector<std::string>& paths);
 
 RunResult RunScenarioOnce(const Scenario& s, const std::vector<format::Frame>& frames,

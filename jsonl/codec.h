@@ -1,5 +1,5 @@
 // The evtape JSON lines format (docs/jsonl.md): frames and gaps to and from one JSON object per
-// line. `cat` encodes, `import`, `lint FILE.jsonl` and the fixture build decode.
+// line. `cat` encodes; every verb that reads a .jsonl input decodes (through JsonlSource).
 //
 // Encoding is hand-written for speed (cat scans at hundreds of MB/s): the payload is embedded
 // as-is when it is already the compact serialisation nlohmann::ordered_json would print (checked
@@ -12,7 +12,7 @@
 // headers_raw_b64, which is exact.
 //
 // Thread-compatible: pure functions plus a JsonlDecoder that holds the line-to-line state
-// (the previous seq for defaults).
+// (the previous seq for defaults). Reading a file or stdin line by line: jsonl/jsonl_source.h.
 #pragma once
 
 #include <cstdint>
@@ -59,12 +59,18 @@ struct DecodedLine {
   format::Gap gap;
 };
 
+// A blank line holds nothing but spaces, tabs and carriage returns (so files with CRLF line
+// ends read too). Every reader of JSON lines skips blank lines and still counts them in line
+// numbers (docs/jsonl.md).
+bool IsBlankLine(std::string_view line);
+
 // Decodes lines in order. Errors are InvalidArgument "line N: field 'F': what" (or
 // "line N: what" for a line that is not a JSON object). Defaults per docs/jsonl.md: seq =
 // previous + 1 (first 1), mono_ns = the time in ns, gap after_seq = the previous frame's seq.
 class JsonlDecoder {
  public:
-  // `line` without its newline; line_no counts from 1. Blank lines must be skipped by the caller.
+  // `line` without its newline; line_no counts from 1. Blank lines (IsBlankLine) must be skipped
+  // by the caller: they are not JSON.
   Result<DecodedLine> Decode(std::string_view line, uint64_t line_no);
   uint64_t last_seq() const { return last_seq_; }
 

@@ -1,4 +1,4 @@
-// Decoding side of the JSON lines format (tools/jsonl.h): one line to a frame or a gap.
+// Decoding side of the JSON lines format (jsonl/codec.h): one line to a frame or a gap.
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
@@ -173,6 +173,10 @@ Status DecodePayload(const Json& obj, uint64_t line, std::string* payload) {
 }
 
 }  // namespace
+
+bool IsBlankLine(std::string_view line) {
+  return line.find_first_not_of(" \t\r") == std::string_view::npos;
+}
 
 Result<DecodedLine> JsonlDecoder::Decode(std::string_view line, uint64_t line_no) {
   if (TooDeep(line))

@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "jsonl/input.h"
+#include "jsonl/jsonl_source.h"
+
 namespace evtape::offline {
 namespace {
 
@@ -47,6 +50,27 @@ void FromFooter(const format::Footer& f, SegmentInfo* seg, RecordingInfo* info) 
   if (!seg->stats_in_footer && f.frames > 0) info->segments_without_stats++;
 }
 
+// What a scan counts for every frame, whatever it is read from.
+void CountFrame(const format::FrameView& f, RecordingInfo* info) {
+  auto it = info->subjects.find(f.subject);
+  if (it == info->subjects.end())
+    it = info->subjects.emplace(std::string(f.subject), format::SubjectStats()).first;
+  it->second.frames++;
+  it->second.raw_bytes += f.RawSize();
+  info->stats.Add(f);
+}
+
+// The earliest and latest receive times seen.
+struct Span {
+  bool any = false;
+  int64_t first = 0, last = 0;
+  void Add(int64_t t) {
+    first = any ? std::min(first, t) : t;
+    last = any ? std::max(last, t) : t;
+    any = true;
+  }
+};
+
 Status Scan(const std::string& path, SegmentInfo* seg, RecordingInfo* info) {
   format::ReaderOptions ro;
   ro.recovery = format::Recovery::kSkipDamage;
@@ -55,7 +79,7 @@ Status Scan(const std::string& path, SegmentInfo* seg, RecordingInfo* info) {
                           format::SegmentReader::Open(FileSystem::Default(), path, ro));
   seg->scanned = true;
   format::Entry e;
-  bool any = false;
+  Span span;
   while (true) {
     EVTAPE_ASSIGN_OR_RETURN(bool more, reader->Next(&e));
     if (!more) break;
@@ -63,52 +87,85 @@ Status Scan(const std::string& path, SegmentInfo* seg, RecordingInfo* info) {
       info->gaps.push_back(e.gap);
       continue;
     }
-    const format::FrameView& f = e.frame;
     seg->frames++;
-    seg->raw_bytes += f.RawSize();
-    seg->first_time_ns = any ? std::min(seg->first_time_ns, f.time_ns) : f.time_ns;
-    seg->last_time_ns = any ? std::max(seg->last_time_ns, f.time_ns) : f.time_ns;
-    any = true;
-    auto it = info->subjects.find(f.subject);
-    if (it == info->subjects.end())
-      it = info->subjects.emplace(std::string(f.subject), format::SubjectStats()).first;
-    it->second.frames++;
-    it->second.raw_bytes += f.RawSize();
-    info->stats.Add(f);
+    seg->raw_bytes += e.frame.RawSize();
+    span.Add(e.frame.time_ns);
+    CountFrame(e.frame, info);
   }
-  if (any) NoteTimes(info, seg->first_time_ns, seg->last_time_ns);
+  seg->first_time_ns = span.first;
+  seg->last_time_ns = span.last;
+  if (span.any) NoteTimes(info, span.first, span.last);
   if (!info->metadata && reader->metadata()) info->metadata = reader->metadata();
+  return Status::Ok();
+}
+
+Status ScanJsonl(const std::string& path, RecordingInfo* info) {
+  EVTAPE_ASSIGN_OR_RETURN(auto source, jsonl::JsonlSource::Open(path));
+  JsonlInfo file;
+  file.path = source->name();
+  format::Entry e;
+  Span span;
+  while (true) {
+    EVTAPE_ASSIGN_OR_RETURN(bool more, source->Next(&e));
+    if (!more) break;
+    if (e.kind == format::Entry::Kind::kGap) {
+      file.gaps++;
+      info->gaps.push_back(e.gap);
+      continue;
+    }
+    file.frames++;
+    file.raw_bytes += e.frame.RawSize();
+    span.Add(e.frame.time_ns);
+    CountFrame(e.frame, info);
+  }
+  file.lines = source->lines();
+  if (span.any) NoteTimes(info, span.first, span.last);
+  info->frames += file.frames;
+  info->raw_bytes += file.raw_bytes;
+  info->jsonl.push_back(std::move(file));
+  return Status::Ok();
+}
+
+Status CollectSegment(const std::string& path, bool force_scan, RecordingInfo* info) {
+  FileSystem* fs = FileSystem::Default();
+  SegmentInfo seg;
+  seg.path = path;
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return Status::FromErrno(path, errno);
+  seg.file_bytes = static_cast<uint64_t>(st.st_size);
+  std::optional<format::Footer> footer;
+  if (!force_scan) {
+    EVTAPE_ASSIGN_OR_RETURN(footer, format::ReadFooter(fs, path));
+  }
+  if (footer) {
+    FromFooter(*footer, &seg, info);
+    if (!info->metadata) {
+      auto m = format::ReadMetadata(fs, path);
+      if (m.ok()) info->metadata = std::move(m).value();
+    }
+  } else {
+    EVTAPE_RETURN_IF_ERROR(Scan(path, &seg, info));
+  }
+  info->frames += seg.frames;
+  info->raw_bytes += seg.raw_bytes;
+  info->file_bytes += seg.file_bytes;
+  info->segments.push_back(std::move(seg));
   return Status::Ok();
 }
 
 }  // namespace
 
-Result<RecordingInfo> CollectInfo(const std::vector<std::string>& segments, bool force_scan) {
+Result<RecordingInfo> CollectInfo(const std::vector<std::string>& inputs, bool force_scan) {
   RecordingInfo info;
-  FileSystem* fs = FileSystem::Default();
-  for (const auto& path : segments) {
-    SegmentInfo seg;
-    seg.path = path;
-    struct stat st;
-    if (::stat(path.c_str(), &st) != 0) return Status::FromErrno(path, errno);
-    seg.file_bytes = static_cast<uint64_t>(st.st_size);
-    std::optional<format::Footer> footer;
-    if (!force_scan) {
-      EVTAPE_ASSIGN_OR_RETURN(footer, format::ReadFooter(fs, path));
+  for (const auto& input : inputs) {
+    if (jsonl::IsJsonlInput(input)) {
+      EVTAPE_RETURN_IF_ERROR(ScanJsonl(input, &info));
+      continue;
     }
-    if (footer) {
-      FromFooter(*footer, &seg, &info);
-      if (!info.metadata) {
-        auto m = format::ReadMetadata(fs, path);
-        if (m.ok()) info.metadata = std::move(m).value();
-      }
-    } else {
-      EVTAPE_RETURN_IF_ERROR(Scan(path, &seg, &info));
+    EVTAPE_ASSIGN_OR_RETURN(auto segments, format::ListSegments(FileSystem::Default(), input));
+    for (const auto& path : segments) {
+      EVTAPE_RETURN_IF_ERROR(CollectSegment(path, force_scan, &info));
     }
-    info.frames += seg.frames;
-    info.raw_bytes += seg.raw_bytes;
-    info.file_bytes += seg.file_bytes;
-    info.segments.push_back(std::move(seg));
   }
   return info;
 }

@@ -1,6 +1,6 @@
 // The figures `evtape info` reports, collected from segment footers when sealed (reading only
-// the trailer, footer and metadata records: nothing is decompressed) and by a scan of the
-// segment otherwise (or when forced). Not thread-safe.
+// the trailer, footer and metadata records: nothing is decompressed), by a scan of the segment
+// otherwise (or when forced), and by a scan of every JSON lines input. Not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -31,10 +31,17 @@ struct ChunkSummary {
   uint64_t indexed_segments = 0;  // segments whose chunk index was read from a footer
 };
 
+// A JSON lines input, read in full.
+struct JsonlInfo {
+  std::string path;  // as given, "stdin" for -
+  uint64_t lines = 0, frames = 0, gaps = 0, raw_bytes = 0;
+};
+
 struct RecordingInfo {
   std::optional<format::Metadata> metadata;  // of the first segment
   std::vector<SegmentInfo> segments;
-  uint64_t frames = 0, raw_bytes = 0, file_bytes = 0;
+  std::vector<JsonlInfo> jsonl;  // JSON lines inputs (no segments, chunks or stored bytes)
+  uint64_t frames = 0, raw_bytes = 0, file_bytes = 0;  // file_bytes: of segments only
   std::optional<int64_t> first_time_ns, last_time_ns;
   std::map<std::string, format::SubjectStats, std::less<>> subjects;  // exact counts, bytes
   bool subjects_truncated = false;
@@ -45,8 +52,10 @@ struct RecordingInfo {
   IssueLog issues;  // from scanned segments
 };
 
-// Collects the info of the segments; `force_scan` reads every segment in full. Errors: I/O,
-// and files that are not evtape segments.
-Result<RecordingInfo> CollectInfo(const std::vector<std::string>& segments, bool force_scan);
+// Collects the info of the inputs, in order: recordings (directories or segment files) segment
+// by segment, `force_scan` reading every segment in full, and JSON lines inputs ("-" or a name
+// ending in .jsonl) line by line. Errors: I/O, a missing input or a file that is not an evtape
+// segment (naming it), a malformed JSON line (naming the file and the line).
+Result<RecordingInfo> CollectInfo(const std::vector<std::string>& inputs, bool force_scan);
 
 }  // namespace evtape::offline

@@ -18,13 +18,13 @@ int64_t RealtimeNs() {
   return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 }
 
-// Prints and counts what the input reports. Only the first pass reports (loops re-read the
-// same damage and gaps).
-class DiagSink : public InputSink {
+// Prints and counts what the input reports (its read issues) and the gaps it holds. Only the
+// first pass reports (loops re-read the same damage and gaps).
+class DiagSink : public format::Reporter {
  public:
   DiagSink(std::ostream& diag, ReplayStats* st) : diag_(diag), st_(st) {}
   void set_pass(uint64_t pass) { pass_ = pass; }
-  void OnReadIssue(const format::ReadIssue& i) override {
+  void OnIssue(const format::ReadIssue& i) override {
     if (pass_ != 0) return;
     using K = format::ReadIssue::Kind;
     if (i.kind == K::kUnsealed) return;  // a recording still being written, or crashed cleanly
@@ -45,7 +45,7 @@ class DiagSink : public InputSink {
           << (i.frames_lost ? std::to_string(*i.frames_lost) : std::string("unknown number of"))
           << " messages\n";
   }
-  void OnGap(const std::string& input, const format::Gap& g) override {
+  void OnGap(const std::string& input, const format::Gap& g) {
     if (pass_ != 0) return;
     ++st_->gaps;
     if (g.count) {
@@ -138,17 +138,21 @@ Result<ReplayStats> RunReplay(const ReplayOptions& o, Publisher* publisher, Cloc
   if (o.count) r.remaining = *o.count;
   DiagSink sink(diag, &r.st);
   sink.set_skipping(o.skip_corrupt);
-  auto opened = MergedInput::Open(o.inputs, o.skip_corrupt, &sink);
+  auto opened = OpenReplayInput(o.inputs, o.skip_corrupt, &sink);
   if (!opened.ok()) return opened.status();
-  std::unique_ptr<MergedInput> in = std::move(opened).value();
+  // Read up to the first frame: relative --from/--to and the progress bar count from it.
+  auto peeked = format::PeekedSource::Open(std::move(opened).value());
+  if (!peeked.ok()) return peeked.status();
+  const int64_t first_time_ns = (*peeked)->first_time_ns().value_or(0);
+  std::unique_ptr<format::FrameSource> in = std::move(peeked).value();
   Selection sel = o.selection;
-  if (!sel.resolved()) sel.Resolve(in->first_time_ns());
+  if (!sel.resolved()) sel.Resolve(first_time_ns);
 
   Timeline tl(o.pace);
   Pacer pacer(clock);
   std::unique_ptr<PayloadRewriter> rw = o.rewriter ? o.rewriter() : nullptr;
   const int64_t shift_anchor = o.shift_anchor_ns.value_or(RealtimeNs());
-  Progress progress(o.progress, o.inputs, in->first_time_ns(), o.loops, diag);
+  Progress progress(o.progress, o.inputs, first_time_ns, o.loops, diag);
   pacer.Start();
   int64_t pass_start = 0;  // schedule offset of the current pass (paced modes)
   bool ending = false;     // stop publishing; only count what was abandoned
@@ -156,7 +160,10 @@ Result<ReplayStats> RunReplay(const ReplayOptions& o, Publisher* publisher, Cloc
     if (pass > 0) {
       if (ending && o.loops == 0) break;
       sink.set_pass(pass);
-      EVTAPE_RETURN_IF_ERROR(in->Rewind());
+      in.reset();  // before reopening: a read-ahead thread per input stops first
+      auto again = OpenReplayInput(o.inputs, o.skip_corrupt, &sink);
+      if (!again.ok()) return again.status();
+      in = std::move(again).value();
       if (!ending && !o.dry_run) {
         if (o.pace.paced()) {
           pass_start += tl.last_offset() + o.loop_delay_ns;
@@ -172,11 +179,17 @@ Result<ReplayStats> RunReplay(const ReplayOptions& o, Publisher* publisher, Cloc
     tl.Reset();
     if (rw) rw->BeginPass(shift_anchor + pass_start);
     ++r.st.passes;
-    format::FrameView f;
+    format::Entry e;
     for (;;) {
-      auto more = in->Next(&f);
+      auto more = in->Next(&e);
       if (!more.ok()) return more.status();
-      if (!*more || r.remaining == 0) break;
+      if (!*more) break;
+      if (e.kind == format::Entry::Kind::kGap) {
+        sink.OnGap(in->name(), e.gap);
+        continue;
+      }
+      if (r.remaining == 0) break;
+      const format::FrameView& f = e.frame;
       if (!sel.Matches(f)) {
         ++r.st.filtered;
         continue;

@@ -1,5 +1,6 @@
-// The replay run: reads the merged input, selects, rewrites and schedules each message and
-// hands it to a Publisher (or prints the schedule for --dry-run), then reports.
+// The replay run: reads the merged input (recordings and JSON lines files), selects, rewrites
+// and schedules each message and hands it to a Publisher (or prints the schedule for
+// --dry-run), then reports.
 //
 // Determinism: for the same inputs and options the sequence of messages, their bytes and
 // their schedule offsets are identical on every run (rewrites must depend only on their options and the
@@ -70,8 +71,9 @@ struct ReplayStats {
 
 // Diagnostics (torn tails, skipped damage, gaps) go to `diag` as they happen, one line each.
 // Dry run: schedule lines "OFFSET_SECONDS SUBJECT SIZE" to `out`; `publisher` may be null.
-// Errors (returned): input cannot be opened, corruption in strict mode, I/O errors. Publish
-// failures are not errors: they are counted in the stats.
+// Errors (returned): input cannot be opened, corruption in strict mode, a malformed JSON line,
+// I/O errors. Publish failures are not errors: they are counted in the stats. Inputs are read
+// once per pass (loops reopen them), so "-" (stdin) only makes sense with loops == 1.
 Result<ReplayStats> RunReplay(const ReplayOptions& options, Publisher* publisher, Clock* clock,
                               const std::atomic<bool>* stop, std::ostream& out,
                               std::ostream& diag);

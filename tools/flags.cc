@@ -4,6 +4,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <ctime>
 #include <iostream>
@@ -92,6 +93,7 @@ std::optional<int> ParseRecordingArgs(const VerbHelp& help, const po::options_de
   if (auto code = ParseArgs(help, options, pos, args, vm)) return code;
   if (vm->count("input") == 0) return UsageError(help, missing_input);
   *inputs = (*vm)["input"].as<std::vector<std::string>>();
+  if (std::string p = StdinProblem(*inputs); !p.empty()) return UsageError(help, p);
   if (output == nullptr) return std::nullopt;
   if (vm->count("output") == 0) return UsageError(help, "missing -o OUT (the recording to write)");
   *output = (*vm)["output"].as<std::string>();
@@ -189,6 +191,16 @@ FlagReader& FlagReader::Time(const char* name, int64_t* out) {
   if (!t) return Fail(name, "not an RFC 3339 time", *v);
   *out = *t;
   return *this;
+}
+
+std::string StdinProblem(const std::vector<std::string>& inputs, const char* reread) {
+  const auto n = std::count(inputs.begin(), inputs.end(), "-");
+  if (n > 1) return "'-' (standard input) can be given only once";
+  if (n == 1 && reread != nullptr) {
+    return std::string("'-': standard input can be read only once, and ") + reread +
+           "; save it to a .jsonl file first";
+  }
+  return "";
 }
 
 po::options_description ConnectionOptionsDescription() {

@@ -53,10 +53,12 @@ void Warn(const VerbHelp& help, const std::string& message);
 // Prints the full help of a verb to stdout.
 void PrintHelp(const VerbHelp& help, const po::options_description& options);
 
-// The words every recording-reading verb parses first: REC... (the positional "input") and,
-// when `output` is non-null, -o OUT checked by CheckOutputPath. Returns the exit code when the
-// verb must stop (0 after --help, 2 with one usage line), std::nullopt to go on.
-inline constexpr const char* kMissingRec = "missing REC (a recording directory or segment file)";
+// The words every recording-reading verb parses first: REC... (the positional "input", each a
+// recording, a .jsonl file, or - for stdin, at most once) and, when `output` is non-null, -o OUT
+// checked by CheckOutputPath. Returns the exit code when the verb must stop (0 after --help, 2
+// with one usage line), std::nullopt to go on.
+inline constexpr const char* kMissingRec =
+    "missing REC (a recording directory, segment file or .jsonl file)";
 std::optional<int> ParseRecordingArgs(const VerbHelp& help, const po::options_description& options,
                                       const Args& args, po::variables_map* vm,
                                       std::vector<std::string>* inputs, std::string* output,
@@ -97,6 +99,11 @@ class FlagReader {
   const po::variables_map& vm_;
   Status status_;
 };
+
+// The usage problem with "-" (standard input) among `inputs`, or "" when there is none: "-"
+// given more than once, or at all when the verb reads its input again (`reread` then says why,
+// e.g. "--loop replays the input again").
+std::string StdinProblem(const std::vector<std::string>& inputs, const char* reread = nullptr);
 
 // --- Shared option groups ---
 // Adds -s/--server, --creds, --nkey, --user, --password, --token, --tlscert, --tlskey,

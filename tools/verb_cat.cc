@@ -3,6 +3,7 @@
 
 #include "util/selection.h"
 #include "jsonl/codec.h"
+#include "jsonl/input.h"
 #include "offline/common.h"
 #include "tools/flags.h"
 #include "tools/verbs.h"
@@ -14,21 +15,24 @@ const VerbHelp kHelp = {
     "cat",
     "evtape cat REC... [--subject F] [--type T] [--from T] [--to T] [--limit N] [--payload-only]",
     "print frames and gaps as JSON lines (the format import reads back)",
-    "REC is a recording directory or segment file(s). One JSON object per line: seq, time (RFC\n"
+    "REC is a recording directory or segment file, or a FILE.jsonl (- for stdin) in this very\n"
+    "format; several are read one after the other. One JSON object per line: seq, time (RFC\n"
     "3339, nanoseconds), subject, reply, headers as [name, value] pairs in wire order (plus the\n"
     "raw block in base64 when the pairs cannot reproduce it), the payload as JSON when it is\n"
     "canonical JSON, as text when UTF-8, else base64; gaps as {\"gap\":{...}} lines. See\n"
     "docs/jsonl.md. --from/--to take an offset from the first frame (90s, 5m) or an RFC 3339\n"
     "time; the window is from <= time < to. Gaps overlapping the window are printed.\n"
     "Damaged data stops the output (exit 1) unless --skip-corrupt, which reads past it and\n"
-    "lists each problem on stderr.\n"
+    "lists each problem on stderr. A JSON line that does not decode always stops it (exit 1,\n"
+    "naming the file and the line).\n"
     "Exit codes: 0 ok, 1 failure or corruption, 2 usage error, 3 frames lost (torn tail or\n"
     "skipped damage).",
     "  evtape cat rec/ | head\n"
     "  evtape cat rec/ --type com.wasmcloud.lattice.component_scaled --limit 10\n"
     "  evtape cat rec/ --subject 'wasmbus.evt.*.host_heartbeat' --from 30s --to 2m\n"
     "  evtape cat rec/ --payload-only | jq .type\n"
-    "  evtape cat damaged/ --skip-corrupt > salvaged.jsonl",
+    "  evtape cat damaged/ --skip-corrupt > salvaged.jsonl\n"
+    "  evtape cat fixture.jsonl --type com.wasmcloud.lattice.host_heartbeat",
 };
 
 po::options_description Options() {
@@ -37,7 +41,7 @@ po::options_description Options() {
   d.add_options()("payload-only", "print only each payload (raw bytes) followed by a newline")(
       "skip-corrupt", "read past damaged data (issues on stderr, exit 3) instead of stopping")(
       "input", po::value<std::vector<std::string>>()->value_name("REC"),
-      "recording directory or segment file (also positional)");
+      "recording directory, segment file, .jsonl file or - (also positional)");
   return d;
 }
 
@@ -80,31 +84,34 @@ int RunCat(const Args& args) {
   st.payload_only = vm.count("payload-only") != 0;
   bool skip = vm.count("skip-corrupt") != 0;
 
-  auto segments = offline::InputSegments(inputs);
-  if (!segments.ok()) return RuntimeError(kHelp, segments.status());
-  if (st.sel.NeedsStart()) {
-    auto start = RecordingStartNs(FileSystem::Default(), segments.value());
-    if (!start.ok()) return RuntimeError(kHelp, start.status());
-    st.sel.Resolve(start.value().value_or(0));
-  }
   offline::IssueLog log;
-  format::ReaderOptions ro;
-  ro.recovery = skip ? format::Recovery::kSkipDamage : format::Recovery::kStrict;
-  ro.reporter = &log;
-  auto reader = format::RecordingReader::Open(FileSystem::Default(), inputs, ro);
-  if (!reader.ok()) return RuntimeError(kHelp, reader.status());
+  jsonl::InputOptions io;
+  io.recovery = skip ? format::Recovery::kSkipDamage : format::Recovery::kStrict;
+  io.reporter = &log;
+  auto opened = jsonl::OpenInputs(inputs, jsonl::Combine::kConcatenate, io);
+  if (!opened.ok()) return RuntimeError(kHelp, opened.status());
+  std::unique_ptr<format::FrameSource> reader = std::move(opened).value();
+  auto read_error = [](const Status& s) {
+    std::string hint =
+        s.IsCorruption() ? " (use --skip-corrupt to read past it, or 'evtape recover')" : "";
+    return RuntimeError(kHelp, s.message() + hint);
+  };
+  if (st.sel.NeedsStart()) {
+    // Relative --from/--to count from the first frame: read up to it, keeping what was read.
+    auto peeked = format::PeekedSource::Open(std::move(reader));
+    if (!peeked.ok()) return read_error(peeked.status());
+    st.sel.Resolve((*peeked)->first_time_ns().value_or(0));
+    reader = std::move(peeked).value();
+  }
 
   offline::StdoutWriter out;
   format::Entry e;
   const uint64_t limit = st.sel.limit.value_or(UINT64_MAX);
   while (st.printed < limit) {
-    auto more = reader.value()->Next(&e);
+    auto more = reader->Next(&e);
     if (!more.ok()) {
       out.Flush();
-      std::string hint = more.status().IsCorruption()
-                             ? " (use --skip-corrupt to read past it, or 'evtape recover')"
-                             : "";
-      return RuntimeError(kHelp, more.status().message() + hint);
+      return read_error(more.status());
     }
     if (!more.value()) break;
     Print(e, &st, &out.buffer());

@@ -1,12 +1,7 @@
 // evtape import: JSON lines (docs/jsonl.md) to a recording; the inverse of cat.
-#include <sys/stat.h>
-
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <iostream>
 
-#include "jsonl/codec.h"
+#include "jsonl/jsonl_source.h"
 #include "offline/common.h"
 #include "tools/flags.h"
 #include "tools/verbs.h"
@@ -18,10 +13,11 @@ const VerbHelp kHelp = {
     "import",
     "evtape import FILE.jsonl|- -o REC",
     "write a recording from JSON lines (the inverse of cat)",
-    "Reads the lines 'evtape cat' prints (docs/jsonl.md); '-' reads stdin. Blank lines are\n"
-    "skipped. seq is optional (previous + 1), mono_ns defaults to the time. 'cat | import | cat'\n"
-    "is byte-identical, and import of cat output reproduces every frame exactly. The first bad\n"
-    "line stops the import with its line number and field, and nothing is written.\n"
+    "Reads the lines 'evtape cat' prints (docs/jsonl.md), whatever the file is named; '-' reads\n"
+    "stdin. Blank lines (nothing but spaces, tabs, CRs) are skipped. seq is optional (previous\n"
+    "+ 1), mono_ns defaults to the time. 'cat | import | cat' is byte-identical, and import of\n"
+    "cat output reproduces every frame exactly. The first bad line stops the import with its\n"
+    "line number and field, and nothing is written.\n"
     "-o must be a new or empty directory. Segments rotate at 256 MiB.\n"
     "Exit codes: 0 ok, 1 bad input line or write failure, 2 usage error.",
     "  evtape import fixture.jsonl -o fixture-rec\n"
@@ -38,26 +34,19 @@ po::options_description Options() {
   return d;
 }
 
-// Feeds every line of `in` to the output; the error names the file and the line.
-Status ImportLines(std::istream& in, const std::string& name, format::RecordingWriter* out) {
-  jsonl::JsonlDecoder decoder;
-  std::string line;
-  uint64_t line_no = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    auto decoded = decoder.Decode(line, line_no);
-    if (!decoded.ok()) return decoded.status().WithPrefix(name);
-    Status s = decoded->kind == jsonl::DecodedLine::Kind::kFrame ? out->Add(decoded->frame.view())
-                                                                 : out->AddGap(decoded->gap);
-    if (s.code() == Status::Code::kInvalidArgument) {
-      return Status::InvalidArgument(name + ": line " + std::to_string(line_no) + ": " +
+// Feeds every entry of `in` to the output; an error names the file and the line.
+Status ImportLines(jsonl::JsonlSource* in, format::RecordingWriter* out) {
+  format::Entry e;
+  while (true) {
+    EVTAPE_ASSIGN_OR_RETURN(bool more, in->Next(&e));
+    if (!more) return Status::Ok();
+    Status s = e.kind == format::Entry::Kind::kFrame ? out->Add(e.frame) : out->AddGap(e.gap);
+    if (s.code() == Status::Code::kInvalidArgument) {  // the writer's rules (increasing seq)
+      return Status::InvalidArgument(in->name() + ": line " + std::to_string(e.offset) + ": " +
                                      s.message());
     }
     EVTAPE_RETURN_IF_ERROR(s);
   }
-  if (in.bad()) return Status::IOError(name + ": read error");
-  return Status::Ok();
 }
 
 }  // namespace
@@ -78,20 +67,12 @@ int RunImport(const Args& args) {
   if (Status s = offline::CheckOutputPath(out_dir, {name}); !s.ok()) {
     return UsageError(kHelp, s.message());
   }
-  std::ifstream file;
-  if (name != "-") {
-    struct stat st;
-    if (::stat(name.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-      return RuntimeError(kHelp, name + ": is a directory, not a JSON lines file");
-    }
-    file.open(name, std::ios::binary);
-    if (!file) return RuntimeError(kHelp, name + ": cannot open: " + std::strerror(errno));
-  }
-  std::istream& in = name == "-" ? std::cin : file;
+  auto in = jsonl::JsonlSource::Open(name);
+  if (!in.ok()) return RuntimeError(kHelp, in.status());
   auto opened = offline::OpenOutput(out_dir, offline::DerivedMetadata({}, "import"));
   if (!opened.ok()) return RuntimeError(kHelp, opened.status());
   format::RecordingWriter& out = **opened;
-  Status s = ImportLines(in, name == "-" ? std::string("stdin") : name, &out);
+  Status s = ImportLines(in->get(), &out);
   if (s.ok()) s = out.Close();
   if (!s.ok()) {
     out.Abort();

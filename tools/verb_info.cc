@@ -26,10 +26,13 @@ const VerbHelp kHelp = {
     "decompressed); unsealed or damaged ones are read in full, and their problems are listed.\n"
     "Rates per second are computed per segment and combined, so a second split by a segment\n"
     "boundary counts as two partial seconds. --top limits the text tables (JSON lists all).\n"
+    "A FILE.jsonl (- for stdin) is read in full and summarised the same way, without what only\n"
+    "a recording has (segments, chunks, stored bytes and ratio).\n"
     "Exit codes: 0 ok, 1 failure, 2 usage error, 3 a scanned segment lost frames.",
     "  evtape info rec/\n"
     "  evtape info rec/ --json | jq '.types'\n"
-    "  evtape info rec/000002.seg.open",
+    "  evtape info rec/000002.seg.open\n"
+    "  evtape info fixtures/app-deploy.jsonl",
 };
 
 po::options_description Options() {
@@ -38,7 +41,7 @@ po::options_description Options() {
       "top", po::value<std::string>()->value_name("N"), "rows per text table (default 20, 0: all)")(
       "scan", "read every segment in full even when sealed")(
       "input", po::value<std::vector<std::string>>()->value_name("REC"),
-      "recording directory or segment file (also positional)");
+      "recording directory, segment file, .jsonl file or - (also positional)");
   return d;
 }
 
@@ -53,17 +56,35 @@ nlohmann::json RateJson(const wasmcloud::KeyRate& r) {
   return {{"count", r.count}, {"min_per_s", r.min}, {"avg_per_s", r.Avg()}, {"max_per_s", r.max}};
 }
 
+// Segment figures (segments, chunks) appear when a recording was read, JSON lines figures when a
+// JSON lines file was, stored bytes and ratio only when nothing but recordings was: a
+// recording's info is what it always was.
+bool HasSegments(const RecordingInfo& info) { return !info.segments.empty() || info.jsonl.empty(); }
+
 nlohmann::json ToJson(const RecordingInfo& info) {
   nlohmann::json j;
+  const bool segments = HasSegments(info);
   if (info.metadata) j["metadata"] = format::MetadataToJson(*info.metadata);
-  j["segments"] = nlohmann::json::array();
-  for (const auto& s : info.segments) {
-    j["segments"].push_back({{"path", s.path},
-                             {"sealed", s.sealed},
-                             {"scanned", s.scanned},
-                             {"frames", s.frames},
-                             {"raw_bytes", s.raw_bytes},
-                             {"file_bytes", s.file_bytes}});
+  if (segments) {
+    j["segments"] = nlohmann::json::array();
+    for (const auto& s : info.segments) {
+      j["segments"].push_back({{"path", s.path},
+                               {"sealed", s.sealed},
+                               {"scanned", s.scanned},
+                               {"frames", s.frames},
+                               {"raw_bytes", s.raw_bytes},
+                               {"file_bytes", s.file_bytes}});
+    }
+  }
+  if (!info.jsonl.empty()) {
+    j["jsonl"] = nlohmann::json::array();
+    for (const auto& f : info.jsonl) {
+      j["jsonl"].push_back({{"path", f.path},
+                            {"lines", f.lines},
+                            {"frames", f.frames},
+                            {"gaps", f.gaps},
+                            {"raw_bytes", f.raw_bytes}});
+    }
   }
   j["start"] =
       info.first_time_ns ? nlohmann::json(FormatRfc3339Nanos(*info.first_time_ns)) : nullptr;
@@ -71,10 +92,12 @@ nlohmann::json ToJson(const RecordingInfo& info) {
   j["duration_ns"] = info.first_time_ns ? *info.last_time_ns - *info.first_time_ns : 0;
   j["messages"] = info.frames;
   j["raw_bytes"] = info.raw_bytes;
-  j["stored_bytes"] = info.file_bytes;
-  j["ratio"] = info.file_bytes
-                   ? static_cast<double>(info.raw_bytes) / static_cast<double>(info.file_bytes)
-                   : 0.0;
+  if (info.jsonl.empty()) {  // JSON lines take no stored bytes: a ratio would mislead
+    j["stored_bytes"] = info.file_bytes;
+    j["ratio"] = info.file_bytes
+                     ? static_cast<double>(info.raw_bytes) / static_cast<double>(info.file_bytes)
+                     : 0.0;
+  }
   j["rate"] = RateJson(info.stats.total());
   auto subject_rates = info.stats.subjects();
   j["subjects"] = nlohmann::json::object();
@@ -95,17 +118,19 @@ nlohmann::json ToJson(const RecordingInfo& info) {
   j["sources"] = nlohmann::json::object();
   auto sources = info.stats.sources();
   for (const auto& [name, r] : sources.keys) j["sources"][name] = r.count;
-  j["segments_without_stats"] = info.segments_without_stats;
-  const auto& c = info.chunks;
-  j["chunks"] = {{"count", c.count},
-                 {"frames", c.frames},
-                 {"raw_bytes", c.raw_bytes},
-                 {"stored_bytes", c.stored_bytes},
-                 {"min_stored", c.min_stored},
-                 {"max_stored", c.max_stored},
-                 {"min_frames", c.min_frames},
-                 {"max_frames", c.max_frames},
-                 {"indexed_segments", c.indexed_segments}};
+  if (segments) {
+    j["segments_without_stats"] = info.segments_without_stats;
+    const auto& c = info.chunks;
+    j["chunks"] = {{"count", c.count},
+                   {"frames", c.frames},
+                   {"raw_bytes", c.raw_bytes},
+                   {"stored_bytes", c.stored_bytes},
+                   {"min_stored", c.min_stored},
+                   {"max_stored", c.max_stored},
+                   {"min_frames", c.min_frames},
+                   {"max_frames", c.max_frames},
+                   {"indexed_segments", c.indexed_segments}};
+  }
   j["gaps"] = nlohmann::json::array();
   for (const auto& g : info.gaps) {
     j["gaps"].push_back({{"reason", format::GapReasonName(g.reason)},
@@ -144,23 +169,35 @@ void PrintText(const RecordingInfo& info, size_t top) {
     if (!m.host.empty()) std::cout << ", host " << m.host;
     std::cout << "\n";
   }
-  uint64_t sealed = 0;
-  for (const auto& s : info.segments) sealed += s.sealed ? 1 : 0;
-  std::cout << "Segments:   " << info.segments.size() << " (" << sealed << " sealed, "
-            << info.segments.size() - sealed << " scanned)\n";
+  if (HasSegments(info)) {
+    uint64_t sealed = 0;
+    for (const auto& s : info.segments) sealed += s.sealed ? 1 : 0;
+    std::cout << "Segments:   " << info.segments.size() << " (" << sealed << " sealed, "
+              << info.segments.size() - sealed << " scanned)\n";
+  }
+  if (!info.jsonl.empty()) {
+    uint64_t lines = 0;
+    for (const auto& f : info.jsonl) lines += f.lines;
+    std::cout << "JSON lines: " << info.jsonl.size()
+              << (info.jsonl.size() == 1 ? " file, " : " files, ") << lines << " lines\n";
+  }
   if (info.first_time_ns) {
     std::cout << "Time:       " << FormatRfc3339Nanos(*info.first_time_ns) << " .. "
               << FormatRfc3339Nanos(*info.last_time_ns) << " ("
               << FormatDuration(*info.last_time_ns - *info.first_time_ns) << ")\n";
   }
   std::cout << "Messages:   " << info.frames << "\n";
-  char ratio[32];
-  std::snprintf(ratio, sizeof(ratio), "%.2f",
-                info.file_bytes
-                    ? static_cast<double>(info.raw_bytes) / static_cast<double>(info.file_bytes)
-                    : 0.0);
-  std::cout << "Bytes:      raw " << FormatBytes(info.raw_bytes) << ", stored "
-            << FormatBytes(info.file_bytes) << ", ratio " << ratio << "\n";
+  if (info.jsonl.empty()) {
+    char ratio[32];
+    std::snprintf(ratio, sizeof(ratio), "%.2f",
+                  info.file_bytes
+                      ? static_cast<double>(info.raw_bytes) / static_cast<double>(info.file_bytes)
+                      : 0.0);
+    std::cout << "Bytes:      raw " << FormatBytes(info.raw_bytes) << ", stored "
+              << FormatBytes(info.file_bytes) << ", ratio " << ratio << "\n";
+  } else {
+    std::cout << "Bytes:      raw " << FormatBytes(info.raw_bytes) << "\n";  // nothing stored
+  }
   std::cout << "Rate:       " << Rate(info.stats.total()) << " msg/s (min / avg / max)\n";
   const auto& c = info.chunks;
   if (c.count > 0) {
@@ -229,9 +266,7 @@ int RunInfo(const Args& args) {
     }
     top = std::stoul(t);
   }
-  auto segments = offline::InputSegments(inputs);
-  if (!segments.ok()) return RuntimeError(kHelp, segments.status());
-  auto info = offline::CollectInfo(segments.value(), vm.count("scan") != 0);
+  auto info = offline::CollectInfo(inputs, vm.count("scan") != 0);
   if (!info.ok()) return RuntimeError(kHelp, info.status());
   if (vm.count("json") != 0) {
     std::cout << ToJson(info.value()).dump(2) << "\n";

@@ -2,8 +2,8 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "jsonl/input.h"
 #include "wasmcloud/lint_check.h"
-#include "wasmcloud/lint_input.h"
 #include "offline/common.h"
 #include "tools/flags.h"
 #include "tools/verbs.h"
@@ -60,42 +60,55 @@ std::string Printable(std::string_view s) {
   return out;
 }
 
-void Print(const wasmcloud::lint::LintItem& item, bool jsonl, const wasmcloud::lint::Finding& f, bool json) {
+// Where a finding is: "line N" of a JSON lines input, "seq N" of a recording.
+struct Where {
+  bool line = false;
+  uint64_t n = 0;
+};
+
+void Print(Where where, std::string_view subject, const wasmcloud::lint::Finding& f, bool json) {
   if (json) {
     nlohmann::ordered_json j;
-    j[jsonl ? "line" : "seq"] = item.where;
-    j["subject"] = std::string(item.subject);
+    j[where.line ? "line" : "seq"] = where.n;
+    j["subject"] = std::string(subject);
     j["severity"] = wasmcloud::lint::SeverityName(f.severity);
     j["rule"] = f.rule;
     j["message"] = f.message;
     std::cout << j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
   } else {
-    std::cout << (jsonl ? "line " : "seq ") << item.where << " " << Printable(item.subject) << " "
+    std::cout << (where.line ? "line " : "seq ") << where.n << " " << Printable(subject) << " "
               << wasmcloud::lint::SeverityName(f.severity) << " " << f.rule << ": " << f.message << "\n";
   }
 }
 
 int LintOne(const std::string& path, bool json, bool errors_only, Totals* t) {
   StderrReporter reporter(t);
-  auto input = wasmcloud::lint::LintInput::Open(path, &reporter);
+  jsonl::InputOptions options;
+  options.reporter = &reporter;
+  auto input = jsonl::OpenInput(path, options);
   if (!input.ok()) return RuntimeError(kHelp, input.status());
-  wasmcloud::lint::LintItem item;
+  const bool by_line = jsonl::IsJsonlInput(path);
+  format::Entry e;
   std::vector<wasmcloud::lint::Finding> findings;
   while (true) {
-    auto more = (*input)->Next(&item);
+    auto more = (*input)->Next(&e);
     if (!more.ok()) return RuntimeError(kHelp, more.status());
     if (!*more) break;
-    if (!wasmcloud::lint::IsLatticeSubject(item.subject)) {
+    if (e.kind != format::Entry::Kind::kFrame) continue;
+    const format::FrameView& m = e.frame;
+    if (!wasmcloud::lint::IsLatticeSubject(m.subject)) {
       ++t->skipped;
       continue;
     }
     ++t->checked;
     findings.clear();
-    wasmcloud::lint::LintMessage(item.subject, item.reply, item.headers, item.payload, &findings);
+    wasmcloud::lint::LintMessage(m.subject, m.reply, m.headers, m.payload, &findings);
+    // A JSON lines source gives each entry's line number as its offset.
+    const Where where{by_line, by_line ? e.offset : m.seq};
     for (const wasmcloud::lint::Finding& f : findings) {
       bool error = f.severity == wasmcloud::lint::Severity::kError;
       (error ? t->errors : t->warnings)++;
-      if (error || !errors_only) Print(item, (*input)->is_jsonl(), f, json);
+      if (error || !errors_only) Print(where, m.subject, f, json);
     }
   }
   return kExitOk;
@@ -115,8 +128,10 @@ int RunLint(const Args& args) {
   if (auto rc = ParseArgs(kHelp, options, positional, args, &vm)) return *rc;
   if (vm.count("input") == 0)
     return UsageError(kHelp, "missing the recording or FILE.jsonl to lint");
+  const auto inputs = vm["input"].as<std::vector<std::string>>();
+  if (std::string p = StdinProblem(inputs); !p.empty()) return UsageError(kHelp, p);
   Totals t;
-  for (const std::string& path : vm["input"].as<std::vector<std::string>>()) {
+  for (const std::string& path : inputs) {
     if (int rc = LintOne(path, vm["json"].as<bool>(), vm["errors-only"].as<bool>(), &t);
         rc != kExitOk) {
       return rc;

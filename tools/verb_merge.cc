@@ -1,6 +1,7 @@
 // evtape merge: recordings in time order, sequence numbers renumbered.
 #include <iostream>
 
+#include "jsonl/input.h"
 #include "offline/common.h"
 #include "tools/flags.h"
 #include "tools/verbs.h"
@@ -12,15 +13,17 @@ const VerbHelp kHelp = {
     "merge",
     "evtape merge REC REC... -o OUT",
     "merge recordings in time order",
-    "Each REC is a recording directory or a segment file. Frames and gaps are merged by receive\n"
-    "time (a gap by its start); ties keep argument order, and each input keeps its own order\n"
-    "(a merge, not a sort). Sequence numbers are renumbered from 1 and each gap's after_seq\n"
-    "points at the frame written before it. Damaged data stops the merge (exit 1, nothing\n"
-    "written) unless --skip-corrupt.\n"
+    "Each REC is a recording directory, a segment file or a FILE.jsonl (- for stdin, once).\n"
+    "Frames and gaps are merged by receive time (a gap by its start); ties keep argument\n"
+    "order, and each input keeps its own order (a merge, not a sort). Sequence numbers are\n"
+    "renumbered from 1 and each gap's after_seq points at the frame written before it.\n"
+    "Damaged data stops the merge (exit 1, nothing written) unless --skip-corrupt; so does a\n"
+    "JSON line that does not decode.\n"
     "-o must be a new or empty directory outside every input. Segments rotate at 256 MiB.\n"
     "Exit codes: 0 ok, 1 failure, 2 usage error, 3 frames lost in an input.",
     "  evtape merge host-a/ host-b/ -o both\n"
-    "  evtape merge rec/000001.seg other/000007.seg -o combined",
+    "  evtape merge rec/000001.seg other/000007.seg -o combined\n"
+    "  evtape merge rec/ extra-events.jsonl -o with-extra",
 };
 
 po::options_description Options() {
@@ -29,44 +32,27 @@ po::options_description Options() {
                   "recording directory to write")(
       "skip-corrupt", "read past damaged data (issues on stderr, exit 3) instead of stopping")(
       "input", po::value<std::vector<std::string>>()->value_name("REC"),
-      "recordings to merge (also positional)");
+      "recordings or .jsonl files to merge (also positional)");
   return d;
 }
 
-struct Source {
-  std::unique_ptr<format::RecordingReader> reader;
-  format::Entry entry;
-  bool has = false;
-  int64_t Key() const {
-    return entry.kind == format::Entry::Kind::kFrame ? entry.frame.time_ns : entry.gap.start_ns;
-  }
-};
-
-Status Advance(Source* s) {
-  EVTAPE_ASSIGN_OR_RETURN(s->has, s->reader->Next(&s->entry));
-  return Status::Ok();
-}
-
-// The k-way merge itself; `out` gets frames renumbered from 1.
-Status MergeInto(std::vector<Source>* sources, format::RecordingWriter* out) {
-  for (auto& s : *sources) EVTAPE_RETURN_IF_ERROR(Advance(&s));
+// The merge itself (MergedSource's order); `out` gets frames renumbered from 1 and each gap's
+// after_seq pointing at the frame written before it.
+Status MergeInto(format::FrameSource* in, format::RecordingWriter* out) {
   uint64_t seq = 0;
+  format::Entry e;
   while (true) {
-    Source* best = nullptr;
-    for (auto& s : *sources) {
-      if (s.has && (best == nullptr || s.Key() < best->Key())) best = &s;  // first wins ties
-    }
-    if (best == nullptr) return Status::Ok();
-    if (best->entry.kind == format::Entry::Kind::kFrame) {
-      format::FrameView f = best->entry.frame;
+    EVTAPE_ASSIGN_OR_RETURN(bool more, in->Next(&e));
+    if (!more) return Status::Ok();
+    if (e.kind == format::Entry::Kind::kFrame) {
+      format::FrameView f = e.frame;
       f.seq = ++seq;
       EVTAPE_RETURN_IF_ERROR(out->Add(f));
     } else {
-      format::Gap g = best->entry.gap;
+      format::Gap g = e.gap;
       g.after_seq = seq;
       EVTAPE_RETURN_IF_ERROR(out->AddGap(g));
     }
-    EVTAPE_RETURN_IF_ERROR(Advance(best));
   }
 }
 
@@ -81,24 +67,18 @@ int RunMerge(const Args& args) {
                                               "missing REC arguments (recordings to merge)")) {
     return *code;
   }
-  auto segments = offline::InputSegments(inputs);
-  if (!segments.ok()) return RuntimeError(kHelp, segments.status());
-
   offline::IssueLog log;
-  format::ReaderOptions ro;
-  ro.recovery =
+  jsonl::InputOptions io;
+  io.recovery =
       vm.count("skip-corrupt") != 0 ? format::Recovery::kSkipDamage : format::Recovery::kStrict;
-  ro.reporter = &log;
-  std::vector<Source> sources(inputs.size());
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    auto r = format::RecordingReader::Open(FileSystem::Default(), {inputs[i]}, ro);
-    if (!r.ok()) return RuntimeError(kHelp, r.status());
-    sources[i].reader = std::move(r).value();
-  }
-  auto opened = offline::OpenOutput(out_dir, offline::DerivedMetadata(segments.value(), "merge"));
+  io.reporter = &log;
+  auto in = jsonl::OpenInputs(inputs, jsonl::Combine::kMerge, io);
+  if (!in.ok()) return RuntimeError(kHelp, in.status());
+  auto segments = jsonl::RecordingSegments(inputs);  // listed by OpenInputs: cannot fail now
+  auto opened = offline::OpenOutput(out_dir, offline::DerivedMetadata(segments.ok() ? *segments : std::vector<std::string>(), "merge")));
   if (!opened.ok()) return RuntimeError(kHelp, opened.status());
   format::RecordingWriter& out = **opened;
-  Status s = MergeInto(&sources, &out);
+  Status s = MergeInto(in->get(), &out);
   if (s.IsCorruption()) s = s.WithPrefix("input damaged (use --skip-corrupt, or 'evtape recover')");
   if (s.ok()) s = out.Close();
   if (!s.ok()) {

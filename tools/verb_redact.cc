@@ -3,12 +3,16 @@
 #include <iostream>
 #include <sstream>
 
+#include "jsonl/input.h"
 #include "wasmcloud/ids.h"
 #include "offline/common.h"
 #include "wasmcloud/redact_map.h"
 #include "tools/flags.h"
 #include "tools/verbs.h"
-#include "util/version.h"
+
+#ifndef EVTAPE_VERSION
+#define EVTAPE_VERSION "0.0.0"
+#endif
 
 namespace evtape::cli {
 namespace {
@@ -27,7 +31,8 @@ const VerbHelp kHelp = {
     "payload) are not recognised. The same original always gets the same replacement, so the\n"
     "result still replays and tells the same story; times, seqs, event ids and order are kept.\n"
     "Metadata loses its server URL and host name; nothing comes from the clock or machine.\n"
-    "Several inputs must be the segments of one recording (use 'evtape merge' first).\n"
+    "REC may also be a FILE.jsonl (not stdin: redact reads its input twice). Several inputs\n"
+    "must be the segments of one recording (use 'evtape merge' first).\n"
     "--rules FILE is JSON: {\"add\": [\"/data/component_id\", \"/data/annotations/*\"],\n"
     "\"drop\": [\"/data/labels/*\"]}: JSON pointers (\"*\" matches any one token) whose\n"
     "strings are redacted too (add, as redacted-N) or left alone (drop). The same input, rules\n"
@@ -36,7 +41,8 @@ const VerbHelp kHelp = {
     "3 done but the input had a torn tail with lost frames.",
     "  evtape redact incident-rec -o incident-redacted --seed 42\n"
     "  evtape redact rec -o shared --rules redact-rules.json\n"
-    "  evtape redact rec -o shared && evtape lint shared",
+    "  evtape redact rec -o shared && evtape lint shared\n"
+    "  evtape redact incident.jsonl -o incident-redacted && evtape cat incident-redacted",
 };
 
 Result<wasmcloud::redact::RuleSet> LoadRules(const std::string& path) {
@@ -52,22 +58,28 @@ Result<wasmcloud::redact::RuleSet> LoadRules(const std::string& path) {
   return rules;
 }
 
-Result<std::unique_ptr<format::RecordingReader>> OpenInput(const std::vector<std::string>& segments,
-                                                           offline::IssueLog* log) {
-  format::ReaderOptions options;
+// The inputs read one after the other (each pass reads them again).
+Result<std::unique_ptr<format::FrameSource>> OpenInput(const std::vector<std::string>& inputs,
+                                                       offline::IssueLog* log) {
+  jsonl::InputOptions options;
   options.reporter = log;
-  return format::RecordingReader::Open(FileSystem::Default(), segments, options);
+  return jsonl::OpenInputs(inputs, jsonl::Combine::kConcatenate, options);
 }
 
-Status Collect(const std::vector<std::string>& segments, wasmcloud::redact::Redactor* r) {
+// The metadata of the first recording segment, if any (JSON lines inputs have none).
+Result<format::Metadata> FirstMetadata(const std::vector<std::string>& segments) {
+  if (segments.empty()) return Status::NotFound("no recording segment");
+  return format::ReadMetadata(FileSystem::Default(), segments.front());
+}
+
+Status Collect(format::FrameSource* reader, const std::vector<std::string>& segments,
+               wasmcloud::redact::Redactor* r) {
   // Subscriptions go into the output's metadata: an identifier that only appears there (a
   // per-host control subject, say) must be found too.
-  auto first = format::ReadMetadata(FileSystem::Default(), segments.front());
+  auto first = FirstMetadata(segments);
   if (first.ok()) {
     for (const std::string& s : first->subscriptions) r->CollectText(s);
   }
-  offline::IssueLog log;
-  EVTAPE_ASSIGN_OR_RETURN(auto reader, OpenInput(segments, &log));
   format::Entry e;
   uint64_t last_seq = 0;
   while (true) {
@@ -95,21 +107,21 @@ Status Collect(const std::vector<std::string>& segments, wasmcloud::redact::Reda
 format::Metadata RedactedMetadata(const std::vector<std::string>& segments, uint64_t seed,
                                   wasmcloud::redact::Redactor* r) {
   format::Metadata m;
-  auto first = format::ReadMetadata(FileSystem::Default(), segments.front());
+  auto first = FirstMetadata(segments);
   if (first.ok()) {
     m.created_ns = first->created_ns;
     for (const std::string& s : first->subscriptions) m.subscriptions.push_back(r->RewriteText(s));
   }
   wasmcloud::ids::IdRng rng(seed ^ 0xA5A5A5A5u);
   m.recording_id = wasmcloud::ids::FormatCrockford(wasmcloud::ids::NewUlid(m.created_ns / 1000000, rng));
-  m.tool = std::string(kToolName);
+  m.tool = std::string("evtape ") + EVTAPE_VERSION;
   m.extra = nlohmann::json{{"created_by", "redact"}};
   return m;  // source (server URL) and host name are left empty on purpose
 }
 
-Status Rewrite(const std::vector<std::string>& segments, wasmcloud::redact::Redactor* r,
+Status Rewrite(const std::vector<std::string>& inputs, wasmcloud::redact::Redactor* r,
                format::RecordingWriter* out, offline::IssueLog* log) {
-  EVTAPE_ASSIGN_OR_RETURN(auto reader, OpenInput(segments, log));
+  EVTAPE_ASSIGN_OR_RETURN(auto reader, OpenInput(inputs, log));
   format::Entry e;
   std::string subject, reply, headers, payload;
   while (true) {
@@ -139,7 +151,8 @@ Status Rewrite(const std::vector<std::string>& segments, wasmcloud::redact::Reda
 int RunRedact(const Args& args) {
   po::options_description options("Options");
   options.add_options()("input", po::value<std::vector<std::string>>()->value_name("REC"),
-                        "recording directory or its segment files (also positional)")(
+                        "recording directory, its segment files, or a .jsonl file (also "
+                        "positional)")(
       "output,o", po::value<std::string>()->required(), "output recording directory (new)")(
       "rules", po::value<std::string>()->default_value(""), "JSON rules file (add/drop pointers)")(
       "seed", po::value<std::string>()->default_value("1"), "seed of the replacements");
@@ -163,20 +176,28 @@ int RunRedact(const Args& args) {
   }
   if (Status s = offline::CheckOutputPath(out_dir, inputs); !s.ok())
     return UsageError(kHelp, s.message());
-  auto segments = offline::InputSegments(inputs);
+  if (std::string p = StdinProblem(inputs, "redact reads its input twice"); !p.empty()) {
+    return UsageError(kHelp, p);
+  }
+  auto segments = jsonl::RecordingSegments(inputs);
   if (!segments.ok()) return RuntimeError(kHelp, segments.status());
 
+  offline::IssueLog collect_log;  // the second pass reports the same issues
+  auto first_pass = OpenInput(inputs, &collect_log);
+  if (!first_pass.ok()) return RuntimeError(kHelp, first_pass.status());
+
   wasmcloud::redact::Redactor redactor(std::move(*rules), *seed);
-  if (Status s = Collect(*segments, &redactor); !s.ok()) {
+  if (Status s = Collect(first_pass->get(), *segments, &redactor); !s.ok()) {
     if (s.code() == Status::Code::kInvalidArgument) return RuntimeError(kHelp, s.message());
     return RuntimeError(kHelp, s.message() + " (run 'evtape recover' first to salvage the rest)");
   }
+  first_pass.value().reset();
   redactor.Finish();
   auto opened = offline::OpenOutput(out_dir, RedactedMetadata(*segments, *seed, &redactor));
   if (!opened.ok()) return RuntimeError(kHelp, opened.status());
   format::RecordingWriter& out = **opened;
   offline::IssueLog log;
-  Status s = Rewrite(*segments, &redactor, &out, &log);
+  Status s = Rewrite(inputs, &redactor, &out, &log);
   if (s.ok()) s = out.Close();
   if (!s.ok()) {
     out.Abort();

@@ -28,6 +28,8 @@ const VerbHelp kHelp = {
     "message goes out at once and\n"
     "never shifts later ones, so there is no drift. Several recordings merge by receive time "
     "(ties: argument order).\n"
+    "A RECORDING may also be a FILE.jsonl in the cat/import format (docs/jsonl.md), or - for "
+    "stdin (without --loop).\n"
     "Exit codes: 0 all selected messages sent; 1 failure (missing or corrupt input, server "
     "unreachable, messages not\n"
     "sent: the report says exactly how many); 2 usage error; 3 --fail-on-gap and the recording "
@@ -37,7 +39,8 @@ const VerbHelp kHelp = {
     "  evtape replay rec/ --speed max -s nats://host:4222   # load test\n"
     "  evtape replay rec/ --lattice default=ci-$RUN_ID --fresh-ids --shift-time --seed 7\n"
     "  evtape replay a/ b/ --subject 'wasmbus.evt.*.host_*' --from 90s --to 5m --dry-run\n"
-    "  evtape replay rec/ --rate 100 --loop 0 --loop-delay 1s --report run.json"};
+    "  evtape replay rec/ --rate 100 --loop 0 --loop-delay 1s --report run.json\n"
+    "  evtape replay repro.jsonl --speed 10"};
 
 std::atomic<bool> g_stop{false};
 extern "C" void OnStopSignal(int) { g_stop.store(true); }
@@ -196,6 +199,10 @@ std::optional<int> BuildOptions(const po::variables_map& vm, replay::ReplayOptio
   o->dry_run = vm["dry-run"].as<bool>();
   o->skip_corrupt = vm["skip-corrupt"].as<bool>();
   if (o->dry_run && o->loops == 0) return usage("--dry-run with --loop 0 would never end");
+  if (std::string p = StdinProblem(o->inputs, o->loops == 1 ? nullptr : "--loop reads it again");
+      !p.empty()) {
+    return usage(p);
+  }
   return std::nullopt;
 }
 

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "offline/common.h"
+#include "offline/input_scan.h"
 #include "tools/flags.h"
 #include "tools/verbs.h"
 
@@ -16,18 +17,21 @@ const VerbHelp kHelp = {
     "Reads every record of every segment (decompressing and checking every chunk) and prints\n"
     "one line per issue: file, offset, kind (corruption, torn_tail, unsealed, unsupported),\n"
     "reason, bytes dropped and frames lost (exact when the surrounding records tell), then a\n"
-    "summary line. --json prints one JSON object instead.\n"
+    "summary line. --json prints one JSON object instead. A FILE.jsonl (- for stdin) is checked\n"
+    "line by line: every line must decode (the first that does not is an error naming the file\n"
+    "and the line, exit 1).\n"
     "Exit codes: 0 clean, 3 torn tail, unsealed segment or lost frames (what a crash leaves),\n"
     "1 corruption or a file that cannot be read, 2 usage error.",
     "  evtape verify rec/\n"
-    "  evtape verify rec/000003.seg --json | jq '.issues[]'",
+    "  evtape verify rec/000003.seg --json | jq '.issues[]'\n"
+    "  evtape verify fixtures/*.jsonl",
 };
 
 po::options_description Options() {
   po::options_description d("Options");
   d.add_options()("json", "print a JSON object instead of text")(
       "input", po::value<std::vector<std::string>>()->value_name("REC"),
-      "recording directory or segment file (also positional)");
+      "recording directory, segment file, .jsonl file or - (also positional)");
   return d;
 }
 
@@ -62,13 +66,11 @@ int RunVerify(const Args& args) {
   if (auto code = ParseRecordingArgs(kHelp, options, args, &vm, &inputs, nullptr)) {
     return *code;
   }
-  auto segments = offline::InputSegments(inputs);
-  if (!segments.ok()) return RuntimeError(kHelp, segments.status());
-
   offline::IssueLog log;
   offline::ScanTotals totals;
-  Status s = offline::ScanSegments(
-      segments.value(), &log, [](const format::Entry&) { return Status::Ok(); }, &totals);
+  offline::JsonlTotals jsonl;
+  Status s = offline::ScanInputs(
+      inputs, &log, [](const format::Entry&) { return Status::Ok(); }, &totals, &jsonl);
   if (!s.ok()) return RuntimeError(kHelp, s);
   int code = ExitFor(log.issues);
   uint64_t lost = 0;
@@ -91,14 +93,25 @@ int RunVerify(const Args& args) {
                         {"frames_lost", lost},
                         {"frames_lost_unknown", lost_unknown},
                         {"verdict", verdict}};
+    if (jsonl.files > 0) {
+      j["jsonl_files"] = jsonl.files;
+      j["lines"] = jsonl.lines;
+    }
     j["issues"] = nlohmann::json::array();
     for (const auto& i : log.issues) j["issues"].push_back(IssueJson(i));
     std::cout << j.dump(2) << "\n";
   } else {
     for (const auto& i : log.issues) std::cout << offline::DescribeIssue(i) << "\n";
-    std::cout << totals.segments << " segments (" << totals.sealed << " sealed), " << totals.frames
-              << " frames, " << totals.gaps << " gaps, " << log.issues.size() << " issues, " << lost
-              << (lost_unknown ? "+ (some unknown)" : "") << " frames lost: " << verdict << "\n";
+    if (totals.segments > 0 || jsonl.files == 0) {
+      std::cout << totals.segments << " segments (" << totals.sealed << " sealed), ";
+    }
+    if (jsonl.files > 0) {
+      std::cout << jsonl.files << " JSON lines " << (jsonl.files == 1 ? "file" : "files") << " ("
+                << jsonl.lines << " lines), ";
+    }
+    std::cout << totals.frames << " frames, " << totals.gaps << " gaps, " << log.issues.size()
+              << " issues, " << lost << (lost_unknown ? "+ (some unknown)" : "")
+              << " frames lost: " << verdict << "\n";
   }
   if (code != kExitOk) {
     // One diagnostic line for scripts and humans; the details went to stdout.

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
-#include "format/segment_reader.h"
+#include "format/types.h"
 
 namespace evtape {
 
@@ -67,27 +67,6 @@ Result<Selection> ParseSelection(const SelectionArgs& args) {
   sel.Resolve(0);
   sel.resolved_ = !sel.NeedsStart();
   return sel;
-}
-
-Result<std::optional<int64_t>> RecordingStartNs(FileSystem* fs,
-                                                const std::vector<std::string>& segments) {
-  for (const auto& seg : segments) {
-    auto footer = format::ReadFooter(fs, seg);
-    if (footer.ok() && footer.value() && footer.value()->frames > 0) {
-      return std::optional<int64_t>(footer.value()->first_time_ns);
-    }
-    format::ReaderOptions opts;
-    opts.recovery = format::Recovery::kSkipDamage;
-    auto reader = format::SegmentReader::Open(fs, seg, opts);
-    if (!reader.ok()) return reader.status();
-    format::Entry e;
-    while (true) {
-      auto more = reader.value()->Next(&e);
-      if (!more.ok() || !more.value()) break;
-      if (e.kind == format::Entry::Kind::kFrame) return std::optional<int64_t>(e.frame.time_ns);
-    }
-  }
-  return std::optional<int64_t>();
 }
 
 }  // namespace evtape

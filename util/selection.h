@@ -8,7 +8,8 @@
 //   --limit N     at most N frames (only when the verb asks for it)
 //
 // Life cycle: parse (ParseSelection or the program_options helpers below), then Resolve(start)
-// with the recording's start time (RecordingStartNs) once it is known, then Matches() per frame.
+// with the input's start time (its first frame's receive time: format::PeekedSource reads up to
+// it) once it is known, then Matches() per frame.
 // A selection whose times are all absolute (or absent) is resolved at parse time. Matches on an
 // unresolved selection treats relative bounds as offsets from 0 (i.e. ignores the recording
 // start), so call Resolve first. Matches is const and thread-safe when the payload filter is.
@@ -24,7 +25,6 @@
 #include <vector>
 
 #include "util/units.h"
-#include "format/file.h"
 #include "format/types.h"
 
 namespace evtape {
@@ -79,11 +79,5 @@ struct SelectionArgs {
 
 // Validates; errors are InvalidArgument naming the option ("--from: '5x' is not ...").
 Result<Selection> ParseSelection(const SelectionArgs& args);
-
-// The start of a recording: the first frame's receive time, from the first segment's footer
-// when sealed, else by reading up to the first frame (tolerating damage). nullopt when the
-// recording holds no frame. Errors: the first segment cannot be opened.
-Result<std::optional<int64_t>> RecordingStartNs(FileSystem* fs,
-                                                const std::vector<std::string>& segments);
 
 }  // namespace evtape
