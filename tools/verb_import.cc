@@ -69,9 +69,9 @@ int RunImport(const Args& args) {
   }
   auto in = jsonl::JsonlSource::Open(name);
   if (!in.ok()) return RuntimeError(kHelp, in.status());
-  auto opened = offline::OpenOutput(out_dir, offline::DerivedMetadata({}, "import"));
-  if (!opened.ok()) return RuntimeError(kHelp, opened.status());
-  format::RecordingWriter& out = **opened;
+  auto output = offline::OpenOutput(out_dir, offline::DerivedMetadata({}, "import"));
+  if (!output.ok()) return RuntimeError(kHelp, output.status());
+  format::RecordingWriter& out = **output;
   Status s = ImportLines(in->get(), &out);
   if (s.ok()) s = out.Close();
   if (!s.ok()) {

@@ -75,9 +75,9 @@ int RunMerge(const Args& args) {
   auto in = jsonl::OpenInputs(inputs, jsonl::Combine::kMerge, io);
   if (!in.ok()) return RuntimeError(kHelp, in.status());
   auto segments = jsonl::RecordingSegments(inputs);  // listed by OpenInputs: cannot fail now
-  auto opened = offline::OpenOutput(out_dir, offline::DerivedMetadata(segments.ok() ? *segments : std::vector<std::string>(), "merge")));
-  if (!opened.ok()) return RuntimeError(kHelp, opened.status());
-  format::RecordingWriter& out = **opened;
+  auto output = offline::OpenOutput(out_dir, offline::DerivedMetadata(segments.ok() ? *segments : std::vector<std::string>(), "merge"));
+  if (!output.ok()) return RuntimeError(kHelp, output.status());
+  format::RecordingWriter& out = **output;
   Status s = MergeInto(in->get(), &out);
   if (s.IsCorruption()) s = s.WithPrefix("input damaged (use --skip-corrupt, or 'evtape recover')");
   if (s.ok()) s = out.Close();

@@ -87,9 +87,9 @@ int RunRecover(const Args& args) {
 
   offline::IssueLog log;
   offline::ScanTotals totals;
-  auto opened = offline::OpenOutput(out_dir, offline::DerivedMetadata(segments.value(), "recover"));
-  if (!opened.ok()) return RuntimeError(kHelp, opened.status());
-  format::RecordingWriter& out = **opened;
+  auto output = offline::OpenOutput(out_dir, offline::DerivedMetadata(segments.value(), "recover"));
+  if (!output.ok()) return RuntimeError(kHelp, output.status());
+  format::RecordingWriter& out = **output;
   GapMaker gaps(&log, &out);
   Status s = offline::ScanSegments(
       segments.value(), &log,

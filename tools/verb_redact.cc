@@ -193,9 +193,9 @@ int RunRedact(const Args& args) {
   }
   first_pass.value().reset();
   redactor.Finish();
-  auto opened = offline::OpenOutput(out_dir, RedactedMetadata(*segments, *seed, &redactor));
-  if (!opened.ok()) return RuntimeError(kHelp, opened.status());
-  format::RecordingWriter& out = **opened;
+  auto output = offline::OpenOutput(out_dir, RedactedMetadata(*segments, *seed, &redactor));
+  if (!output.ok()) return RuntimeError(kHelp, output.status());
+  format::RecordingWriter& out = **output;
   offline::IssueLog log;
   Status s = Rewrite(inputs, &redactor, &out, &log);
   if (s.ok()) s = out.Close();

@@ -134,9 +134,9 @@ int RunSynth(const Args& args) {
     return UsageError(kHelp, s.message());
 
   auto begin = std::chrono::steady_clock::now();
-  auto opened = offline::OpenOutput(p.out, SynthMetadata(p), p.zstd_level);
-  if (!opened.ok()) return RuntimeError(kHelp, opened.status());
-  format::RecordingWriter& out = **opened;
+  auto output = offline::OpenOutput(p.out, SynthMetadata(p), p.zstd_level);
+  if (!output.ok()) return RuntimeError(kHelp, output.status());
+  format::RecordingWriter& out = **output;
   uint64_t seq = 0;
   auto sink = [&](int64_t recv_ns, std::string_view subject, std::string_view payload) {
     format::FrameView f;
