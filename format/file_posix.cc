@@ -123,12 +123,20 @@ class PosixFileSystem final : public FileSystem {
     return std::unique_ptr<WritableFile>(new PosixWritableFile(path, fd));
   }
   Result<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(const std::string& path) override {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // O_NONBLOCK: opening a FIFO (or a device) for reading would otherwise wait forever for a
+    // writer; we refuse anything but a regular file right after opening.
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) return Status::FromErrno(path, errno);
     struct stat st;
-    if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    if (::fstat(fd, &st) != 0) {
+      Status s = Status::FromErrno(path + ": stat", errno);
       ::close(fd);
-      return Status::InvalidArgument(path + ": is a directory");
+      return s;
+    }
+    if (!S_ISREG(st.st_mode)) {
+      ::close(fd);
+      return Status::InvalidArgument(path + (S_ISDIR(st.st_mode) ? ": is a directory"
+                                                                  : ": not a regular file"));
     }
     return std::unique_ptr<RandomAccessFile>(new PosixRandomAccessFile(path, fd));
   }

@@ -200,6 +200,11 @@ Result<ReplayStats> RunReplay(const ReplayOptions& o, Publisher* publisher, Cloc
         continue;
       }
       const int64_t offset = pass_start + tl.Next(f.time_ns);
+      if (tl.overflow()) {
+        return Status::InvalidArgument(
+            "the schedule would run past 100 years at " + o.pace.Describe() +
+            "; choose a faster --speed or --rate, or cap silences with --max-gap");
+      }
       if (!r.Send(f, offset, &pacer, rw.get())) {
         if (!r.st.outage) {
           r.st.interrupted = true;

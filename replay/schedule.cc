@@ -27,25 +27,37 @@ std::string Pace::Describe() const {
 }
 
 int64_t Timeline::Next(int64_t time_ns) {
+  long double offset = 0;
   switch (pace_.mode) {
     case Pace::Mode::kMax:
-      last_offset_ = 0;
       break;
     case Pace::Mode::kRate:
-      last_offset_ = static_cast<int64_t>(
-          std::llround(static_cast<long double>(index_) * 1e9L / pace_.rate));
+      offset = static_cast<long double>(index_) * 1e9L / pace_.rate;
       break;
     case Pace::Mode::kSpeed: {
       if (!first_) {
-        int64_t delta = std::max<int64_t>(0, time_ns - prev_time_);
+        // Saturating: recorded times may be anything a recording holds.
+        int64_t delta = 0;
+        if (__builtin_sub_overflow(time_ns, prev_time_, &delta)) {
+          delta = time_ns > prev_time_ ? INT64_MAX : 0;
+        }
+        delta = std::max<int64_t>(0, delta);
         if (pace_.max_gap_ns >= 0) delta = std::min(delta, pace_.max_gap_ns);
-        virtual_ns_ += delta;
+        int64_t v = 0;
+        if (__builtin_add_overflow(virtual_ns_, delta, &v) || v > kMaxScheduleNs) v = kMaxScheduleNs;
+        virtual_ns_ = v;
       }
-      last_offset_ = static_cast<int64_t>(
-          std::llround(static_cast<long double>(virtual_ns_) / pace_.speed));
+      offset = static_cast<long double>(virtual_ns_) / pace_.speed;
       break;
     }
   }
+  // Beyond kMaxScheduleNs the offset cannot be represented (nor waited for): saturate and say
+  // so, rather than wrap into a schedule that publishes everything at once.
+  if (offset > static_cast<long double>(kMaxScheduleNs)) {
+    overflow_ = true;
+    offset = static_cast<long double>(kMaxScheduleNs);
+  }
+  last_offset_ = static_cast<int64_t>(std::llround(offset));
   first_ = false;
   prev_time_ = time_ns;
   ++index_;

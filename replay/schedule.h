@@ -31,6 +31,9 @@ struct Pace {
   std::string Describe() const;
 };
 
+// The longest schedule a replay can have: 100 years (int64 nanoseconds reach 292).
+inline constexpr int64_t kMaxScheduleNs = 100LL * 365 * 24 * 3600 * 1'000'000'000;
+
 // Maps recorded receive times to schedule offsets (ns from the start of one pass).
 class Timeline {
  public:
@@ -43,10 +46,13 @@ class Timeline {
   int64_t last_offset() const { return last_offset_; }
   // Recorded time covered so far in this pass at 1x, gaps capped (kSpeed only).
   int64_t recorded_ns() const { return virtual_ns_; }
+  // True once an offset went beyond kMaxScheduleNs (it was saturated there).
+  bool overflow() const { return overflow_; }
 
  private:
   Pace pace_;
   bool first_ = true;
+  bool overflow_ = false;
   int64_t prev_time_ = 0;
   int64_t virtual_ns_ = 0;  // recorded time elapsed, gaps capped
   uint64_t index_ = 0;

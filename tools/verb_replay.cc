@@ -136,12 +136,16 @@ std::optional<int> BuildOptions(const po::variables_map& vm, replay::ReplayOptio
       if (!v || !std::isfinite(*v) || *v <= 0) {
         return usage("--speed: '" + *s + "' is not a positive number or 'max'");
       }
+      if (*v < 1e-6 || *v > 1e9) {
+        return usage("--speed: '" + *s + "' is outside 0.000001..1000000000 (use 'max' for no pacing)");
+      }
       o->pace.speed = *v;
     }
   }
   if (const std::string* s = str("rate")) {
     auto v = ParseNumber<double>(*s);
     if (!v || !std::isfinite(*v) || *v <= 0) return usage("--rate: '" + *s + "' is not a positive number");
+    if (*v < 1e-6 || *v > 1e9) return usage("--rate: '" + *s + "' is outside 0.000001..1000000000 msg/s");
     o->pace.mode = replay::Pace::Mode::kRate;
     o->pace.rate = *v;
   }

@@ -19,7 +19,9 @@ std::optional<int64_t> ParseDurationNs(std::string_view text);
 std::optional<uint64_t> ParseByteSize(std::string_view text);
 // "2026-11-23T19:38:00.123456789Z" (always 9 fractional digits, UTC).
 std::string FormatRfc3339Nanos(int64_t unix_ns);
-// RFC 3339 with optional fraction (up to 9 digits) and Z or a +hh:mm offset.
+// RFC 3339 with optional fraction (up to 9 digits) and Z or a +hh:mm offset. nullopt also for
+// times a signed 64-bit count of nanoseconds since 1970 cannot hold (before 1677-09-22 or after
+// 2262-04-10): they would wrap silently.
 std::optional<int64_t> ParseRfc3339(std::string_view text);
 // "1.25 s", "340 ms", "2h05m" style for humans.
 std::string FormatDuration(int64_t ns);

@@ -26,6 +26,11 @@ TEST_CASE("bad input table: exit code and one clear stderr line", "[bad-input]")
   testutil::WriteFile(tmp / "bad.jsonl",
                       "{\"subject\":\"a\",\"time\":\"2026-01-01T00:00:00Z\"}\n"
                       "{\"subject\":\"a\",\"time\":\"noon\"}\n");
+  testutil::WriteFile(tmp / "far.jsonl",
+                      "{\"subject\":\"a\",\"time\":\"3000-01-01T00:00:00Z\"}\n");
+  // A FIFO named like a segment used to hang every reading verb in open().
+  WriteRecording(tmp / "fifo", MakeFrames(5));
+  REQUIRE(::mkfifo((tmp / "fifo/000002.seg").c_str(), 0644) == 0);
   testutil::WriteFile(tmp / "unreadable.seg", "x");
   REQUIRE(::chmod((tmp / "unreadable.seg").c_str(), 0) == 0);
   bool root = ::geteuid() == 0;  // root reads anything: that row then expects another error
@@ -60,6 +65,11 @@ TEST_CASE("bad input table: exit code and one clear stderr line", "[bad-input]")
       {{"merge", "@/rec", "@/rec2"}, 2, "missing -o"},
       {{"merge", "@/rec", "@/rec2", "-o", "@/rec2"}, 2, "overlaps the input"},
       {{"merge", "@/rec", "@/missing", "-o", "@/m"}, 1, "missing"},
+      {{"import", "@/far.jsonl", "-o", "@/imp"}, 1, "line 1: field 'time'"},
+      {{"slice", "@/rec", "-o", "@/s", "--from", "1000-01-01T00:00:00Z"}, 2, "--from"},
+      {{"cat", "@/rec", "--to", "2300-01-01T00:00:00Z"}, 2, "--to"},
+      {{"cat", "@/fifo"}, 1, "000002.seg: not a regular file"},
+      {{"info", "@/fifo"}, 1, "000002.seg: not a regular file"},
       {{"verify", "@/unreadable.seg"}, root ? 1 : 1, root ? "not an evtape segment" : "unreadable"},
   };
   for (const auto& c : cases) {

@@ -155,3 +155,24 @@ TEST_CASE("cloudevent rewrite: seeded ids with consistent time and shift-time, o
   CHECK(!rw.Rewrite(R"({"specversion":"1.0","id":"x")", 0, &out));            // malformed
   CHECK(evtape::wasmcloud::FormatRfc3339Digits(1'785'420'000'000'000'000, 0) == "2026-07-30T14:00:00Z");
 }
+
+TEST_CASE("a schedule beyond 100 years saturates and says so instead of wrapping", "[replay]") {
+  Pace p;
+  p.speed = 1e-6;  // the slowest accepted speed
+  Timeline tl(p);
+  CHECK(tl.Next(0) == 0);
+  CHECK_FALSE(tl.overflow());
+  CHECK(tl.Next(1'000'000'000) == 1'000'000'000'000'000);  // 1 s recorded: 1e6 s
+  CHECK_FALSE(tl.overflow());
+  CHECK(tl.Next(INT64_MAX) == kMaxScheduleNs);  // recorded times as far apart as they can be
+  CHECK(tl.overflow());
+  Pace r;
+  r.mode = Pace::Mode::kRate;
+  r.rate = 1e-6;
+  Timeline rate(r);
+  for (int i = 0; i < 3000; ++i) rate.Next(0);
+  CHECK_FALSE(rate.overflow());  // message 2999 due after 95 years
+  for (int i = 0; i < 200; ++i) rate.Next(0);
+  CHECK(rate.overflow());  // message 3199: past 100 years
+  CHECK(rate.last_offset() == kMaxScheduleNs);
+}
