@@ -1,3 +1,4 @@
+#include "util/json.h"
 #include "harness/golden.h"
 
 #include <algorithm>
@@ -192,12 +193,12 @@ std::vector<std::string> NormalizeReactions(const std::vector<Reaction>& reactio
     OJson line = generic.Line(r, events);
     ev.push_back(r.event);
     subj.push_back(line["subject"].get<std::string>());
-    gen.push_back(line.dump());
+    gen.push_back(DumpJson(line));
   }
   Normalizer numbered(options, true);
   std::vector<std::string> out;
   for (size_t i : CanonicalOrder(ev, subj, gen, options.order))
-    out.push_back(numbered.Line(reactions[i], events).dump());
+    out.push_back(DumpJson(numbered.Line(reactions[i], events)));
   return out;
 }
 
@@ -232,7 +233,7 @@ Result<std::vector<std::string>> ReadGolden(const std::string& path, OrderMode o
       return Status::InvalidArgument(path + " line " + std::to_string(n) +
                                      ": expected a JSON object with \"event\" (integer) and "
                                      "\"subject\" (string)");
-    lines.push_back(j.dump());
+    lines.push_back(DumpJson(j));
   }
   SortGolden(&lines, order);
   return lines;

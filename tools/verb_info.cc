@@ -5,6 +5,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "util/json.h"
 #include "util/units.h"
 #include "offline/info.h"
 #include "tools/flags.h"
@@ -269,7 +270,7 @@ int RunInfo(const Args& args) {
   auto info = offline::CollectInfo(inputs, vm.count("scan") != 0);
   if (!info.ok()) return RuntimeError(kHelp, info.status());
   if (vm.count("json") != 0) {
-    std::cout << ToJson(info.value()).dump(2) << "\n";
+    std::cout << DumpJson(ToJson(info.value()), 2) << "\n";
   } else {
     PrintText(info.value(), top);
   }

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "util/json.h"
 #include "nats/connection.h"
 #include "util/selection.h"
 #include "wasmcloud/cloudevent_rewrite.h"
@@ -212,7 +213,7 @@ std::optional<int> BuildOptions(const po::variables_map& vm, replay::ReplayOptio
 
 void WriteReport(const std::string& path, const nlohmann::json& j, const std::string& who) {
   std::ofstream f(path);
-  f << j.dump(2) << "\n";
+  f << DumpJson(j, 2) << "\n";
   if (!f) std::cerr << "evtape " << who << ": cannot write report " << path << "\n";
 }
 

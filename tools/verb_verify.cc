@@ -2,6 +2,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "util/json.h"
 #include "offline/common.h"
 #include "offline/input_scan.h"
 #include "tools/flags.h"
@@ -99,7 +100,7 @@ int RunVerify(const Args& args) {
     }
     j["issues"] = nlohmann::json::array();
     for (const auto& i : log.issues) j["issues"].push_back(IssueJson(i));
-    std::cout << j.dump(2) << "\n";
+    std::cout << DumpJson(j, 2) << "\n";
   } else {
     for (const auto& i : log.issues) std::cout << offline::DescribeIssue(i) << "\n";
     if (totals.segments > 0 || jsonl.files == 0) {
