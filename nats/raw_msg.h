@@ -1,4 +1,4 @@
-// Byte-exact NATS header blocks with nats.c 3.4 (shared/reference/nats-c-notes.md section 2.4).
+// Byte-exact NATS header blocks with nats.c 3.4 (docs/architecture.md, "nats.c facts").
 //
 // nats.c has no public accessor for the raw header block of a received message and no public
 // way to publish one verbatim: natsMsgHeader_* parses into a hash (order lost, values trimmed)

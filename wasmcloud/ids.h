@@ -2,7 +2,7 @@
 //
 // Event ids: a ULID (48-bit Unix-ms time + 80 random bits). The host renders it as a lowercase
 // hyphenated UUID string (`Uuid::from_u128(Ulid::new().into())`, e.g.
-// "019127ff-5c0e-3aa2-0e51-f30dc6a7ee39"; shared/reference/wasmcloud-events.md §1.2); the
+// "019127ff-5c0e-3aa2-0e51-f30dc6a7ee39"; docs/wasmcloud-events.md §2); the
 // canonical ULID text is 26 Crockford base32 characters ("01J4KZYQ0E7AH0WMFK1Q6AFVHS"). Both
 // forms are produced and accepted here; the first 12 hex digits (or first 10 Crockford
 // characters) carry the time.

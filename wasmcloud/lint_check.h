@@ -1,5 +1,5 @@
 // Lint rules for one NATS message against the wasmCloud 1.x lattice event wire format
-// (shared/reference/wasmcloud-events.md). Rule ids are stable (tests and --json users rely on
+// (docs/wasmcloud-events.md). Rule ids are stable (tests and --json users rely on
 // them); docs/wasmcloud.md lists them all.
 //
 // Pure functions, thread-safe, no exceptions: any payload bytes (binary, huge, hostile) give

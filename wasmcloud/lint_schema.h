@@ -1,6 +1,6 @@
 // The wasmCloud 1.x lattice event catalogue as data: for every event type, the `data` fields a
 // real host sends, their JSON types and whether they are always present
-// (shared/reference/wasmcloud-events.md §2-§3). `evtape lint` checks against it, and tests use it
+// (docs/wasmcloud-events.md §4). `evtape lint` checks against it, and tests use it
 // to know the full set of event names. Static, immutable, thread-safe.
 #pragma once
 

@@ -1,5 +1,5 @@
 // The values synth draws from, shaped as wadm and a wasmCloud 1.x host make them
-// (shared/reference/wasmcloud-events.md §5): app, component and provider names, OCI images,
+// (docs/wasmcloud-events.md §5): app, component and provider names, OCI images,
 // friendly names, zones. Static data and pure functions; thread-safe (each caller owns its rng).
 #pragma once
 

@@ -1,5 +1,5 @@
 // SynthLattice: generates a realistic wasmCloud 1.x lattice event stream, deterministically
-// from a seed, in the host's exact wire shape (shared/reference/wasmcloud-events.md): compact
+// from a seed, in the host's exact wire shape (docs/wasmcloud-events.md): compact
 // JSON, envelope keys in the host's order, data keys sorted, ULID ids (UUID-rendered) whose time
 // is the event's `time`, 9-digit Z times, valid server-nkey host ids, source == data.host_id.
 //

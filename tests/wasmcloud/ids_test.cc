@@ -7,7 +7,7 @@ namespace evtape::wasmcloud::ids {
 namespace {
 
 TEST_CASE("reference nkeys validate, corrupted ones do not", "[ids]") {
-  // Keys from shared/reference/wasmcloud-events.md §4, made with the real nkey encoding.
+  // Keys from docs/wasmcloud-events.md §3, made with the real nkey encoding.
   CHECK(IsValidNkey("NCRRYBV5IY7DSI54DKW33ZELC2LWYCAHC43TXAM2A2HTFN5GWOFWWEKL", 'N'));
   CHECK(IsValidNkey("ACER76PMMAKI2S6UUCPOFXC4SMY3IEILVE5MKSX4CTNDXXIZMFDXJ7SX", 'A'));
   CHECK(IsValidNkey("MCRNKXJJLZNDLK2EWPX25JISTORCXCF2HYUXMYKF7XWKHMEOHCXVH5VW", 'M'));

@@ -52,7 +52,7 @@ std::string ReadAllBytes(const std::string& dir) {
 
 // What lint cannot see, because it needs the stream rather than one event: times, ids and
 // receive order as one host and one NATS connection make them, heartbeat cadence and inventory,
-// health-check cadence (shared/reference/wasmcloud-events.md §1.2, §3, §5).
+// health-check cadence (docs/wasmcloud-events.md §2, §5).
 namespace {
 
 using Json = nlohmann::json;
