@@ -12,16 +12,12 @@
 #include <fstream>
 #include <vector>
 
+#include "util/clock.h"
+
 extern char** environ;
 
 namespace evtape::harness {
 namespace {
-
-int64_t MonoNs() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
-}
 
 std::string Tail(const std::string& path, int lines) {
   std::ifstream in(path, std::ios::binary);
@@ -139,8 +135,8 @@ ConsumerProcess::StopResult ConsumerProcess::Stop(int64_t grace_ns) {
   if (!Exited()) {
     terminated_by_us_ = true;
     kill(-pid_, SIGTERM);
-    int64_t deadline = MonoNs() + grace_ns;
-    while (!Exited() && MonoNs() < deadline) {
+    int64_t deadline = MonotonicNs() + grace_ns;
+    while (!Exited() && MonotonicNs() < deadline) {
       timespec ts{0, 5'000'000};
       nanosleep(&ts, nullptr);
     }

@@ -23,17 +23,6 @@
 namespace evtape::harness {
 namespace {
 
-int64_t MonoNs() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
-}
-int64_t UnixNs() {
-  timespec ts{};
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
-}
-
 // The observer: every message on the observed subjects, attributed to the current event.
 struct Observer {
   std::mutex mu;
@@ -71,7 +60,7 @@ struct Observer {
     if (per_event.size() <= r.event) per_event.resize(r.event + 1, 0);
     ++per_event[r.event];
     reactions.push_back(std::move(r));
-    last_ns = MonoNs();
+    last_ns = MonotonicNs();
     cv.notify_all();
   }
   size_t Count(uint64_t e) const { return e < per_event.size() ? per_event[e] : 0; }
@@ -91,7 +80,7 @@ Result<Prepared> Prepare(const Scenario& s, const std::vector<format::Frame>& fr
   }
   EVTAPE_RETURN_IF_ERROR(map.AddLattice(s.lattice + "=" + lattice));
   wasmcloud::CloudEventRewriter rewriter({s.fresh_ids, s.shift_time, s.seed});
-  rewriter.BeginPass(UnixNs());
+  rewriter.BeginPass(RealtimeNs());
   Prepared p;
   wasmcloud::CloudEventPeek peek;
   for (const auto& f : frames) {
@@ -111,7 +100,7 @@ Result<Prepared> Prepare(const Scenario& s, const std::vector<format::Frame>& fr
 }
 
 std::string RandomLattice() {
-  wasmcloud::ids::IdRng rng(static_cast<uint64_t>(UnixNs()) ^ (static_cast<uint64_t>(getpid()) << 32));
+  wasmcloud::ids::IdRng rng(static_cast<uint64_t>(RealtimeNs()) ^ (static_cast<uint64_t>(getpid()) << 32));
   static const char kHex[] = "0123456789abcdef";
   std::string id = "evtape-test-";
   uint64_t v = rng.Next();
@@ -227,7 +216,7 @@ Status Runner::Setup() {
   env["WASMCLOUD_LATTICE"] = result_.lattice;
   std::vector<std::string> argv;
   for (const auto& a : s_.command) argv.push_back(ExpandRunVars(a, result_.lattice, url_));
-  deadline_ = MonoNs() + s_.timeout_ns;
+  deadline_ = MonotonicNs() + s_.timeout_ns;
   EVTAPE_ASSIGN_OR_RETURN(consumer_, ConsumerProcess::Start(argv, env, s_.cwd, st_.work_dir));
   return Status::Ok();
 }
@@ -235,24 +224,24 @@ Status Runner::Setup() {
 Status Runner::CheckAlive(uint64_t e) {
   if (consumer_->Exited())
     return Status::Unavailable("the consumer " + consumer_->ExitDescription() + " " + EventName(e));
-  if (MonoNs() > deadline_)
+  if (MonotonicNs() > deadline_)
     return Status::Unavailable("timed out: the scenario's timeout (" +
                                FormatDuration(s_.timeout_ns) + ") passed " + EventName(e));
   return Status::Ok();
 }
 
 Status Runner::WaitReady() {
-  int64_t start = MonoNs();
+  int64_t start = MonotonicNs();
   std::unique_lock<std::mutex> lock(observer_.mu);
   while (true) {
-    if (s_.ready_subject.empty() ? MonoNs() - start >= s_.ready_delay_ns : observer_.ready)
+    if (s_.ready_subject.empty() ? MonotonicNs() - start >= s_.ready_delay_ns : observer_.ready)
       return Status::Ok();
     lock.unlock();
     if (consumer_->Exited())
       return Status::Unavailable("the consumer " + consumer_->ExitDescription() +
                                  " before it was ready");
     lock.lock();
-    if (MonoNs() - start > s_.ready_timeout_ns || MonoNs() > deadline_)
+    if (MonotonicNs() - start > s_.ready_timeout_ns || MonotonicNs() > deadline_)
       return Status::Unavailable("the consumer did not become ready within " +
                                  FormatDuration(s_.ready_timeout_ns) + " (nothing on " +
                                  observer_.ready_subject + ")");
@@ -264,10 +253,10 @@ Status Runner::WaitReactions(uint64_t e, bool final_wait) {
   size_t expected = e < st_.expected_counts.size() ? st_.expected_counts[e] : 0;
   bool by_count =
       s_.advance_on_expected && expected > 0 && !(final_wait && s_.pacing == PacingMode::kScaled);
-  int64_t start = MonoNs();
+  int64_t start = MonotonicNs();
   std::unique_lock<std::mutex> lock(observer_.mu);
   while (true) {
-    int64_t now = MonoNs();
+    int64_t now = MonotonicNs();
     if (by_count) {
       if (observer_.Count(e) >= expected) return Status::Ok();
     } else if (now - std::max(start, observer_.last_ns) >= s_.quiet_ns) {
@@ -282,7 +271,7 @@ Status Runner::WaitReactions(uint64_t e, bool final_wait) {
 }
 
 RunResult Runner::Run() {
-  int64_t t0 = MonoNs();
+  int64_t t0 = MonotonicNs();
   Status st = Setup();
   if (st.ok()) st = WaitReady();
   if (st.ok()) st = WaitReactions(0, false);
@@ -335,7 +324,7 @@ RunResult Runner::Run() {
   conn_.reset();
   resp_conn_.reset();
   if (server_) server_->Stop();
-  result_.duration_ns = MonoNs() - t0;
+  result_.duration_ns = MonotonicNs() - t0;
   return std::move(result_);
 }
 

@@ -62,7 +62,8 @@ TEST_CASE("a recorder compacts its sealed segment when it stops", "[nats]") {
   CHECK(rb.all_sealed);
 }
 
-TEST_CASE("--no-compact keeps flush-sized chunks; the next run compacts them", "[nats]") {
+TEST_CASE("a recorder run with --no-compact keeps flush-sized chunks; the next run compacts them",
+          "[nats]") {
   TempDir tmp;
   auto server = NatsServer::Start();
   REQUIRE(server);
