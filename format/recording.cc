@@ -73,11 +73,16 @@ Result<DirState> InspectDir(FileSystem* fs, const std::string& dir) {
   if (::stat(dir.c_str(), &st) != 0) return DirState::kMissing;
   if (!S_ISDIR(st.st_mode)) return DirState::kOther;
   EVTAPE_ASSIGN_OR_RETURN(auto names, fs->ListDir(dir));
-  if (names.empty()) return DirState::kEmpty;
+  bool segments = false;
   for (const auto& n : names) {
-    if (SegmentIndexOf(n) < 0 && !IsCompactionTemp(n)) return DirState::kOther;
+    if (SegmentIndexOf(n) >= 0) {
+      segments = true;
+    } else if (!IsCompactionTemp(n) && n != kLockFileName) {
+      return DirState::kOther;
+    }
   }
-  return DirState::kRecording;
+  // Only a lock or a compaction leftover: a recording directory with nothing in it yet.
+  return segments ? DirState::kRecording : DirState::kEmpty;
 }
 
 Result<uint32_t> NextSegmentIndex(FileSystem* fs, const std::string& dir) {

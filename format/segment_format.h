@@ -77,5 +77,8 @@ inline constexpr const char* kOpenSuffix = ".open";
 // over it when complete). Part of a recording directory, never read; a crash leaves it behind,
 // and the next writer removes it.
 inline constexpr const char* kCompactingSuffix = ".compacting";
+// evtape.lock: the file a recorder holds an flock on while it writes the directory (one
+// recorder per directory). Part of a recording directory, never read as a segment.
+inline constexpr const char* kLockFileName = "evtape.lock";
 
 }  // namespace evtape::format

@@ -7,6 +7,8 @@
 #include <thread>
 
 #include "nats/raw_msg.h"
+#include "format/recording.h"
+#include "record/dir_lock.h"
 #include "record/handoff_queue.h"
 #include "record/resume.h"
 #include "record/subscriber.h"
@@ -103,7 +105,6 @@ RecorderStats Recorder::live() const {
 // Connects, opens the recording and subscribes; the restart gap (if any) ends when the
 // subscriptions are confirmed live and goes first in the queue.
 Status Recorder::Start(HandoffQueue* queue) {
-  EVTAPE_ASSIGN_OR_RETURN(ResumeInfo resume, InspectOutput(fs_, options_.output_dir, RealtimeNs()));
   SubscriberOptions so{options_.subjects, options_.count, options_.connection, options_.log,
                        [this] { Wake(); }};
   subscriber_ = std::make_unique<Subscriber>(std::move(so), queue);
@@ -111,7 +112,18 @@ Status Recorder::Start(HandoffQueue* queue) {
     std::lock_guard<std::mutex> lock(mu_);
     return stop_requested_;
   }));
-  // Nothing is created on disk before a server answered.
+  // Nothing is created on disk before a server answered. Then one recorder per directory:
+  // what it finds there (where to resume) is only read once it holds the lock.
+  Result<format::DirState> state = format::InspectDir(fs_, options_.output_dir);
+  const bool existed = !state.ok() || *state != format::DirState::kMissing;
+  EVTAPE_RETURN_IF_ERROR(fs_->CreateDir(options_.output_dir));
+  auto lock = DirLock::Acquire(options_.output_dir);
+  if (!lock.ok()) {
+    if (!existed) (void)fs_->RemoveDir(options_.output_dir);
+    return lock.status();
+  }
+  lock_ = std::move(lock).value();
+  EVTAPE_ASSIGN_OR_RETURN(ResumeInfo resume, InspectOutput(fs_, options_.output_dir, RealtimeNs()));
   CaptureWriterOptions wo;
   format::RecordingWriterOptions& ro = wo.recording;
   ro.dir = options_.output_dir;
@@ -178,7 +190,10 @@ Result<RecorderSummary> Recorder::Run(const std::function<void(const RecorderSta
   started_mono_ = MonotonicNs();
   queue_ = std::make_unique<HandoffQueue>(options_.queue_max_messages, options_.queue_max_bytes);
   Status start = Start(queue_.get());
-  if (!writer_) return start;  // nothing was created: not connected, or the directory failed
+  if (!writer_) {  // not connected, or the directory could not be taken: nothing was recorded
+    if (subscriber_) subscriber_->Stop(/*drain=*/false, 0);
+    return start;
+  }
   Status writer_status;
   std::thread thread([this, &writer_status] {
     writer_status = writer_->Run(queue_.get(), [this](const Status&) {

@@ -112,6 +112,7 @@ class Recorder {
   FileSystem* fs_;
   std::unique_ptr<class HandoffQueue> queue_;
   std::unique_ptr<class Subscriber> subscriber_;
+  std::unique_ptr<class DirLock> lock_;  // held from Start() until destruction
   std::unique_ptr<CaptureWriter> writer_;
   int64_t started_mono_ = 0;
   bool restart_gap_ = false;

@@ -113,4 +113,31 @@ TEST_CASE("every message missed across a kill -9 and restart lies inside the res
   UNSCOPED_INFO("missing " << missing << " of " << sent.size());
 }
 
+TEST_CASE("a second recorder on the same directory is refused, naming the holder", "[nats]") {
+  TempDir tmp;
+  auto server = NatsServer::Start();
+  REQUIRE(server);
+  const std::string dir = tmp / "rec";
+  auto first = StartRecorder({"-s", server->url(), "--subject", "d.>", "-o", dir});
+  auto second = testutil::RunEvtape({"record", "-s", server->url(), "--subject", "d.>", "-o", dir},
+                                    std::chrono::seconds(30));
+  INFO(second.err);
+  CHECK(second.exit_code == 1);
+  CHECK(second.err.find("already being recorded by process " + std::to_string(first->pid())) !=
+        std::string::npos);
+  // The first goes on undisturbed: one segment, no restart gap.
+  Publisher pub(server->url());
+  REQUIRE(pub.Publish("d.x", "after"));
+  REQUIRE(pub.Flush());
+  REQUIRE(testutil::WaitUntil([&] { return ReadRecording(dir).frames.size() == 1; },
+                              std::chrono::seconds(20)));
+  CHECK(StopRecorder(first.get()).exit_code == 0);
+  Readback rb = ReadRecording(dir);
+  CHECK(rb.segments.size() == 1);
+  CHECK(rb.gaps.empty());
+  // Once it is gone, the directory can be recorded again (the lock died with its holder).
+  auto third = StartRecorder({"-s", server->url(), "--subject", "d.>", "-o", dir});
+  CHECK(StopRecorder(third.get()).exit_code == 0);
+}
+
 }  // namespace evtape::record_test
