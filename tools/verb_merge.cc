@@ -75,7 +75,7 @@ int RunMerge(const Args& args) {
   auto in = jsonl::OpenInputs(inputs, jsonl::Combine::kMerge, io);
   if (!in.ok()) return RuntimeError(kHelp, in.status());
   auto segments = jsonl::RecordingSegments(inputs);  // listed by OpenInputs: cannot fail now
-  auto opened = offline::OpenOutput(out_dir, offline::DerivedMetadata(segments.ok() ? *segments : std::vector<std::string>(), "merge")));
+  auto opened = offline::OpenOutput(out_dir, offline::DerivedMetadata(segments.ok() ? *segments : std::vector<std::string>(), "merge"));
   if (!opened.ok()) return RuntimeError(kHelp, opened.status());
   format::RecordingWriter& out = **opened;
   Status s = MergeInto(in->get(), &out);

@@ -75,9 +75,9 @@ int RunSlice(const Args& args) {
     reader = std::move(peeked).value();
   }
   auto segments = jsonl::RecordingSegments(inputs);  // listed by OpenInputs: cannot fail now
-  auto opened = offline::OpenOutput(out_dir, offline::DerivedMetadata(segments.ok() ? *segments : std::vector<std::string>(), "slice")));
-  if (!opened.ok()) return RuntimeError(kHelp, opened.status());
-  format::RecordingWriter& out = **opened;
+  auto output = offline::OpenOutput(out_dir, offline::DerivedMetadata(segments.ok() ? *segments : std::vector<std::string>(), "slice"));
+  if (!output.ok()) return RuntimeError(kHelp, output.status());
+  format::RecordingWriter& out = **output;
   const uint64_t limit = sel.limit.value_or(UINT64_MAX);
   format::Entry e;
   Status s;
