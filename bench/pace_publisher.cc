@@ -97,9 +97,11 @@ int Pub(const std::string& url, const std::string& rec, double speed) {
       }
     }
     natsStatus s;
-    if (f.headers.empty()) {
-      s = natsConnection_PublishRequest(nc, f.subject.c_str(), f.reply.empty() ? nullptr : f.reply.c_str(),
-                                        f.payload.data(), static_cast<int>(f.payload.size()));
+    if (f.headers.empty() && f.reply.empty()) {
+      s = natsConnection_Publish(nc, f.subject.c_str(), f.payload.data(), static_cast<int>(f.payload.size()));
+    } else if (f.headers.empty()) {
+      s = natsConnection_PublishRequest(nc, f.subject.c_str(), f.reply.c_str(), f.payload.data(),
+                                        static_cast<int>(f.payload.size()));
     } else {
       natsMsg* msg = nullptr;
       s = natsMsg_Create(&msg, f.subject.c_str(), f.reply.empty() ? nullptr : f.reply.c_str(),
