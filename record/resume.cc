@@ -1,5 +1,8 @@
 #include "record/resume.h"
 
+#include <sys/stat.h>
+
+#include <optional>
 
 #include "format/recording.h"
 #include "format/segment_reader.h"
@@ -19,6 +22,13 @@ struct Tail {
   bool sealed = false;
   std::string recording_id;
 };
+
+// The file's last modification time (realtime ns), if it can be read.
+std::optional<int64_t> ModifiedNs(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  return static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+}
 
 // Reads what a segment says about its end: the footer when sealed, else a tolerant scan.
 Result<Tail> ReadTail(FileSystem* fs, const std::string& path) {
@@ -83,6 +93,9 @@ Result<ResumeInfo> InspectOutput(FileSystem* fs, const std::string& dir, int64_t
       format::Gap g;
       g.reason = format::GapReason::kRestart;
       g.start_ns = t.last_time_ns > 0 ? t.last_time_ns : t.created_ns;
+      // Neither a frame nor metadata survived (the crash came right after the file was
+      // created): the file's last modification is when the previous run last wrote.
+      if (g.start_ns <= 0) g.start_ns = ModifiedNs(*it).value_or(now_ns);
       g.end_ns = std::max(now_ns, g.start_ns);
       g.detail = "recorder restarted after an unclean stop; " + BaseName(*it) + " was not sealed";
       info.restart_gap = g;

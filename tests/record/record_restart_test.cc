@@ -9,6 +9,9 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <filesystem>
+
+#include "format/records.h"
 
 #include "tests/record/record_test_util.h"
 
@@ -138,6 +141,26 @@ TEST_CASE("a second recorder on the same directory is refused, naming the holder
   // Once it is gone, the directory can be recorded again (the lock died with its holder).
   auto third = StartRecorder({"-s", server->url(), "--subject", "d.>", "-o", dir});
   CHECK(StopRecorder(third.get()).exit_code == 0);
+}
+
+TEST_CASE("a crash right after a segment was created gives a restart gap of real times",
+          "[nats]") {
+  TempDir tmp;
+  auto server = NatsServer::Start();
+  REQUIRE(server);
+  const std::string dir = tmp / "rec";
+  std::filesystem::create_directories(dir);
+  // All the crashed run left: the file header, no metadata, no frame.
+  testutil::WriteFile(dir + "/000001.seg.open", format::EncodeFileHeader());
+  const int64_t before = NowNs();
+  auto rec = StartRecorder({"-s", server->url(), "--subject", "z.>", "-o", dir});
+  CHECK(StopRecorder(rec.get()).exit_code == 3);
+  Readback rb = ReadRecording(dir);
+  REQUIRE(rb.gaps.size() == 1);
+  CHECK(rb.gaps[0].reason == format::GapReason::kRestart);
+  // Not 1970: the window starts when the crashed run last wrote (the file's mtime).
+  CHECK(rb.gaps[0].start_ns > before - 60'000'000'000);
+  CHECK(rb.gaps[0].end_ns >= rb.gaps[0].start_ns);
 }
 
 }  // namespace evtape::record_test
