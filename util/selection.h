@@ -3,11 +3,11 @@
 //   --subject F   NATS subject filter, wildcards `*` and `>` (repeatable: any of them)
 //   payload       an optional PayloadFilter supplied by a layer that understands payloads
 //                 (wasmcloud's CloudEvent --type filter): Selection itself is payload-agnostic
-//   --from T      time selector (common/units.h TimeSpec): "90s" from the recording start, or
+//   --from T      time selector (util/units.h TimeSpec): "90s" from the recording start, or
 //   --to T        an absolute RFC 3339 time. The window is half-open: from <= time < to.
 //   --limit N     at most N frames (only when the verb asks for it)
 //
-// Life cycle: parse (ParseSelection or the program_options helpers below), then Resolve(start)
+// Life cycle: parse (ParseSelection, or tools/flags SelectionFromOptions), then Resolve(start)
 // with the input's start time (its first frame's receive time: format::PeekedSource reads up to
 // it) once it is known, then Matches() per frame.
 // A selection whose times are all absolute (or absent) is resolved at parse time. Matches on an
