@@ -69,6 +69,8 @@ TEST_CASE("bad input table: exit code and one clear stderr line", "[bad-input]")
       {{"slice", "@/rec", "-o", "@/s", "--from", "1000-01-01T00:00:00Z"}, 2, "--from"},
       {{"cat", "@/rec", "--to", "2300-01-01T00:00:00Z"}, 2, "--to"},
       {{"cat", "@/fifo"}, 1, "000002.seg: not a regular file"},
+      {{"replay", "@/rec", "--dry-run", "--speed", "1e-12"}, 2, "--speed: '1e-12' is outside"},
+      {{"replay", "@/rec", "--dry-run", "--rate", "1e-300"}, 2, "--rate: '1e-300' is outside"},
       {{"info", "@/fifo"}, 1, "000002.seg: not a regular file"},
       {{"verify", "@/unreadable.seg"}, root ? 1 : 1, root ? "not an evtape segment" : "unreadable"},
   };
