@@ -10,6 +10,7 @@
 #include "tools/signals.h"
 #include "wasmcloud/event_stats.h"
 #include "tools/flags.h"
+#include "tools/record_stream.h"
 #include "tools/verbs.h"
 
 namespace evtape::cli {
@@ -66,6 +67,7 @@ po::options_description RecordOptions() {
       ("io", po::value<std::string>()->value_name("MODE"),
        "direct (default: write segments around the page cache where the file system allows it, "
        "far less CPU per byte) | buffered (ordinary writes through the page cache)");
+  AddStreamDrainOptions(&d);
   d.add(ConnectionOptionsDescription());
   return d;
 }
@@ -116,6 +118,7 @@ int RunRecord(const Args& args) {
   if (auto code = ParseArgs(kHelp, options, po::positional_options_description(), args, &vm)) {
     return *code;
   }
+  if (vm.count("stream") != 0) return RunRecordStream(kHelp, vm);
   record::RecorderOptions ro;
   if (auto err = ParseOptions(vm, &ro)) return UsageError(kHelp, *err);
   record::Recorder recorder(ro);
