@@ -225,7 +225,6 @@ Status DrainRun::Loop() {
     const int64_t now = MonoNs();
     if (now - last_flush_ >= o_.flush_interval_ns) {
       EVTAPE_RETURN_IF_ERROR(writer_->Flush());
-      if (o_.log && st == NATS_TIMEOUT && o_.follow) o_.log("caught up at stream seq " + std::to_string(expected_ - 1));
       last_flush_ = now;
     }
   }

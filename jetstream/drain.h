@@ -17,7 +17,6 @@
 
 #include <atomic>
 #include <cstdint>
-#include <functional>
 #include <string>
 
 #include "format/segment_stats.h"
@@ -38,7 +37,6 @@ struct DrainOptions {
   uint64_t max_segment_bytes = 256ull << 20;
   int64_t flush_interval_ns = 200'000'000;  // the most a kill -9 loses (then re-drained)
   format::SegmentStatsFactory segment_stats;  // may be empty
-  std::function<void(const std::string&)> log;  // progress notes; may be empty
 };
 
 struct DrainSummary {

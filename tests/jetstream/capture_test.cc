@@ -112,6 +112,23 @@ TEST_CASE("capture: errors name the URL, the stream or the argument", "[nats]") 
   CHECK(r.err.find("--since") != std::string::npos);
 }
 
+TEST_CASE("capture: a user without permission for the JetStream API is told so", "[nats]") {
+  testutil::TempDir tmp;
+  testutil::WriteFile(tmp / "auth.conf",
+                      "authorization { users = [ {user: a, password: b, permissions: "
+                      "{publish: {deny: [\"$JS.API.>\"]}}} ] }\n");
+  testutil::NatsServer::Options o;
+  o.jetstream = true;
+  o.extra_args = {"-c", tmp / "auth.conf"};
+  auto server = testutil::NatsServer::Start(o);
+  REQUIRE(server);
+  testutil::ProcResult r = Capture(server->url(), {"status", "--user", "a", "--password", "b"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("no permission for the JetStream API") != std::string::npos);
+  CHECK(r.err.find(server->url()) != std::string::npos);
+  CHECK(r.err.find("b@") == std::string::npos);  // no secret in the message
+}
+
 TEST_CASE("capture: sources from a wadm-like stream that holds the lattice's subjects", "[nats]") {
   auto server = js_test::StartJsServer();
   REQUIRE(server);

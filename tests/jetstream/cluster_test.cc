@@ -13,7 +13,7 @@ namespace {
 
 using testutil::RunEvtape;
 
-TEST_CASE("cluster: R3 capture survives its leader's death; the drain has every event once",
+TEST_CASE("cluster: R3 capture survives its leader's death, and the drain has every event once",
           "[nats][cluster]") {
   js_test::Cluster cluster;
   // The JetStream meta leader is elected about 2 s after start: retry until start succeeds.
