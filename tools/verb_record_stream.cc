@@ -32,6 +32,9 @@ std::optional<std::string> ReadDrainOptions(const po::variables_map& vm, jetstre
   if (vm.count("lattice") != 0 || vm.count("subject") != 0) {
     return "--stream drains the whole stream; --lattice and --subject do not apply";
   }
+  for (const char* live_only : {"duration", "count", "buffer", "compress-threads", "io", "fsync"}) {
+    if (f.Has(live_only)) return std::string("--") + live_only + " does not apply to --stream";
+  }
   if (f.Has("since") && f.Has("start-seq")) return "--since and --start-seq cannot be combined";
   if (const std::string* since = f.String("since")) {
     std::optional<TimeSpec> t = ParseTimeSpec(*since);

@@ -123,6 +123,9 @@ TEST_CASE("drain: --start-seq and --since", "[nats]") {
   CHECK(record_test::ReadRecording(fx.tmp / "recent").frames.size() == 80);
   CHECK(fx.Drain("x", {"--since", "1h", "--start-seq", "3"}).exit_code == 2);
   CHECK(fx.Drain("x", {"--start-seq", "0"}).exit_code == 2);
+  testutil::ProcResult bad = fx.Drain("x", {"--duration", "10s"});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("--duration does not apply to --stream") != std::string::npos);
 }
 
 TEST_CASE("drain: messages the stream no longer holds become exact retention gaps", "[nats]") {
