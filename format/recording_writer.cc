@@ -51,6 +51,7 @@ Status RecordingWriter::Sticky(Status s) {
 void RecordingWriter::Collect() {
   const WriterStats* w = writer_ ? &writer_->stats() : nullptr;
   stats_.file_bytes = sealed_.file_bytes + (w ? w->file_bytes : 0);
+  stats_.frames_written = sealed_.frames_written + (w ? w->frames_written : 0);
   stats_.chunks = sealed_.chunks + (w ? w->chunks : 0);
   stats_.chunks_stored_behind = sealed_.chunks_stored_behind + (w ? w->chunks_stored_behind : 0);
 }
@@ -80,6 +81,7 @@ Status RecordingWriter::SealSegment() {
   if (s.ok() && options_.on_sealed) options_.on_sealed(writer_->path());
   const WriterStats& w = writer_->stats();
   sealed_.file_bytes += w.file_bytes;
+  sealed_.frames_written += w.frames_written;
   sealed_.chunks += w.chunks;
   sealed_.chunks_stored_behind += w.chunks_stored_behind;
   writer_.reset();

@@ -54,6 +54,9 @@ struct RecordingWriterOptions {
 
 struct RecordingWriterStats {
   uint64_t frames = 0, raw_bytes = 0, gaps = 0;
+  // Frames in chunks handed to the files. Equals `frames` after a successful Flush or Close;
+  // after a write failure, frames - frames_written never reached the file.
+  uint64_t frames_written = 0;
   uint64_t lost_in_gaps = 0;  // sum of the known gap counts
   uint64_t segments = 0;      // created so far
   uint64_t file_bytes = 0;    // handed to the files (sealed segments and the open one)

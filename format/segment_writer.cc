@@ -119,6 +119,7 @@ Status SegmentWriter::WriteChunk(const ReadyChunk& ready) {
                                            sum.raw_bytes, sum.first_seq, sum.frame_count,
                                            sum.first_time_ns, sum.last_time_ns});
   stats_.file_bytes += kRecordHeaderSize + body.size();
+  stats_.frames_written += sum.frame_count;
   stats_.chunks++;
   if (ready.stored) stats_.chunks_stored++;
   if (ready.stored_behind) stats_.chunks_stored_behind++;

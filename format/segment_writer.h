@@ -50,6 +50,7 @@ struct WriterOptions {
 
 struct WriterStats {
   uint64_t frames = 0;
+  uint64_t frames_written = 0;  // in chunks handed to the file (the rest is buffered or in flight)
   uint64_t raw_bytes = 0;    // FrameView::RawSize summed
   uint64_t file_bytes = 0;   // bytes handed to the file so far
   uint64_t chunks = 0;

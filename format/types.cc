@@ -5,9 +5,9 @@
 namespace evtape::format {
 namespace {
 
-constexpr std::array<const char*, 8> kGapReasonNames = {
+constexpr std::array<const char*, 9> kGapReasonNames = {
     "other", "slow_consumer", "disconnect", "restart", "overflow", "io_error", "corruption",
-    "imported"};
+    "imported", "retention"};
 
 }  // namespace
 

@@ -52,6 +52,7 @@ enum class GapReason : uint8_t {
   kIoError = 5,       // frames lost to a write failure
   kCorruption = 6,    // frames lost to damaged data (written by `recover`)
   kImported = 7,      // a gap carried over from an imported text file
+  kRetention = 8,     // a stream no longer held them (expired, purged, deleted): `record --stream`
 };
 const char* GapReasonName(GapReason r);
 std::optional<GapReason> ParseGapReason(std::string_view name);

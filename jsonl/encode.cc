@@ -139,6 +139,9 @@ bool ParseHeaderBlock(std::string_view block, HeaderPairs* pairs) {
     }
     std::string_view name = line.substr(0, colon);
     std::string_view value = line.substr(colon + 1);
+    // A lone CR or LF in a name (the server passes "NATS/1.0\r\n\nX: y" through) cannot be
+    // imported back as a pair: only the raw block reproduces it.
+    if (name.find_first_of("\r\n") != std::string_view::npos) exact = false;
     if (value.empty() || value[0] != ' ') {
       exact = false;
       size_t skip = value.find_first_not_of(" \t");

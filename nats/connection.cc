@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -105,8 +106,20 @@ Result<OptionsPtr> BuildOptions(const ConnectionOptions& c, const ConnectSetting
   natsOptions* raw = nullptr;
   EVTAPE_RETURN_IF_ERROR(FromNats(natsOptions_Create(&raw), "natsOptions_Create"));
   OptionsPtr o(raw);
-  EVTAPE_RETURN_IF_ERROR(FromNats(natsOptions_SetURL(o.get(), url.c_str()),
-                                  "invalid server URL " + RedactUrl(url)));
+  // nats.c 3.4.1's SetURL does not split a comma-separated list (a cluster's URLs then never
+  // connect): hand the list to SetServers instead.
+  std::vector<std::string> urls;
+  for (size_t start = 0; start <= url.size();) {
+    size_t comma = std::min(url.find(',', start), url.size());
+    if (comma > start) urls.push_back(url.substr(start, comma - start));
+    start = comma + 1;
+  }
+  std::vector<const char*> servers;
+  for (const auto& u : urls) servers.push_back(u.c_str());
+  natsStatus set = servers.size() > 1
+                       ? natsOptions_SetServers(o.get(), servers.data(), static_cast<int>(servers.size()))
+                       : natsOptions_SetURL(o.get(), url.c_str());
+  EVTAPE_RETURN_IF_ERROR(FromNats(set, "invalid server URL " + RedactUrl(url)));
   EVTAPE_RETURN_IF_ERROR(FromNats(natsOptions_SetName(o.get(), c.client_name.c_str()), "name"));
   int64_t timeout_ms = std::max<int64_t>(1, c.connect_timeout_ns / 1'000'000);
   EVTAPE_RETURN_IF_ERROR(FromNats(natsOptions_SetTimeout(o.get(), timeout_ms), "timeout"));

@@ -27,6 +27,34 @@ Status ScanJsonl(const std::string& path,
   return Status::Ok();
 }
 
+// Within one recording, frame seqs grow across all its segments. Two writers in one directory,
+// or segments of two recordings put together, break that, and nothing else would notice: the
+// frames themselves are intact. One issue per recording, with the first place it happened.
+class SeqOrder {
+ public:
+  void Saw(const format::Entry& e) {
+    if (e.kind != format::Entry::Kind::kFrame) return;
+    if (e.frame.seq > last_) {
+      last_ = e.frame.seq;
+      return;
+    }
+    if (backwards_++ == 0) {
+      first_ = "seq " + std::to_string(e.frame.seq) + " after " + std::to_string(last_);
+    }
+  }
+  void Report(const std::string& input, IssueLog* log) const {
+    if (backwards_ == 0) return;
+    log->OnIssue({format::ReadIssue::Kind::kCorruption, input, 0, 0, 0,
+                  "sequence numbers go back " + std::to_string(backwards_) + " time(s), first " +
+                      first_ + ": two writers in one directory, or segments of different "
+                      "recordings"});
+  }
+
+ private:
+  uint64_t last_ = 0, backwards_ = 0;
+  std::string first_;
+};
+
 }  // namespace
 
 Status ScanInputs(const std::vector<std::string>& inputs, IssueLog* log,
@@ -38,7 +66,13 @@ Status ScanInputs(const std::vector<std::string>& inputs, IssueLog* log,
       continue;
     }
     EVTAPE_ASSIGN_OR_RETURN(auto segments, format::ListSegments(FileSystem::Default(), input));
-    EVTAPE_RETURN_IF_ERROR(ScanSegments(segments, log, on_entry, totals));
+    SeqOrder order;
+    auto checked = [&](const format::Entry& e) {
+      order.Saw(e);
+      return on_entry(e);
+    };
+    EVTAPE_RETURN_IF_ERROR(ScanSegments(segments, log, checked, totals));
+    order.Report(input, log);
   }
   return Status::Ok();
 }

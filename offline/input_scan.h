@@ -17,7 +17,8 @@ struct JsonlTotals {
 };
 
 // Reads the inputs in order, calling on_entry for each frame and gap; frames, gaps and raw bytes
-// of both kinds of input go to `totals`, files and lines of JSON lines inputs to `jsonl`.
+// of both kinds of input go to `totals`, files and lines of JSON lines inputs to `jsonl`. A
+// recording whose frame seqs go back across its segments gets one corruption issue.
 // Errors: those of ScanSegments and ListSegments (naming the input), and a JSON line that does
 // not decode (InvalidArgument naming the file and the line), which stops the scan.
 Status ScanInputs(const std::vector<std::string>& inputs, IssueLog* log,

@@ -6,13 +6,13 @@
 
 namespace evtape::record {
 
-BackgroundRecorder::BackgroundRecorder(RecorderOptions options) {
+BackgroundRecorder::BackgroundRecorder(RecorderOptions options, FileSystem* fs) {
   options.on_ready = [this] {
     std::lock_guard lock(mu_);
     ready_ = true;
     cv_.notify_all();
   };
-  recorder_ = std::make_unique<Recorder>(std::move(options));
+  recorder_ = std::make_unique<Recorder>(std::move(options), fs);
 }
 
 BackgroundRecorder::~BackgroundRecorder() {

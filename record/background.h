@@ -18,8 +18,8 @@ namespace evtape::record {
 
 class BackgroundRecorder {
  public:
-  // options.on_ready is taken over (set by this class).
-  explicit BackgroundRecorder(RecorderOptions options);
+  // options.on_ready is taken over (set by this class). `fs` must outlive this object.
+  explicit BackgroundRecorder(RecorderOptions options, FileSystem* fs = FileSystem::Default());
   // Stops the recorder if it still runs.
   ~BackgroundRecorder();
   BackgroundRecorder(const BackgroundRecorder&) = delete;

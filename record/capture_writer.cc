@@ -93,7 +93,12 @@ void CaptureWriter::WriteBatch(std::vector<QueueItem>* batch, HandoffQueue* queu
     }
     ++released_msgs;
     released_bytes += nats::MessageMemory(item.msg.get());
-    if (failure->ok()) *failure = WriteMessage(item);
+    if (failure->ok()) {
+      *failure = WriteMessage(item);
+    } else {
+      std::lock_guard<std::mutex> lock(mu_);
+      ++discarded_;  // the recording stopped: counted, never silently dropped
+    }
   }
   batch->clear();  // frees the messages
   queue->Release(released_msgs, released_bytes);
@@ -119,20 +124,21 @@ Status CaptureWriter::Run(HandoffQueue* queue, const std::function<void(const St
       }
       flush_due = -1;
     }
-    Publish();
+    Publish(!failure.ok());
     if (!failure.ok() && !reported && on_failure) {
       on_failure(failure);  // the run stops; we keep draining so that producers are not held
       reported = true;
     }
   }
   if (failure.ok()) failure = recording_->Close();
-  Publish();
+  Publish(!failure.ok());
   return failure;
 }
 
-void CaptureWriter::Publish() {
+void CaptureWriter::Publish(bool failed) {
   std::lock_guard<std::mutex> lock(mu_);
   published_ = recording_->stats();
+  published_failed_ = failed;
   published_exact_headers_ = exact_headers_;
 }
 
@@ -151,7 +157,10 @@ void CaptureWriter::CancelCompaction() {
 
 void CaptureWriter::Contribute(RecorderStats* s) const {
   std::lock_guard<std::mutex> lock(mu_);
-  s->messages = published_.frames;
+  // While writing, messages in the open chunk count (they reach the file at the next flush);
+  // once a write failed, only what reached the file does, and the rest is stated as lost.
+  s->messages = published_failed_ ? published_.frames_written : published_.frames;
+  s->not_written = discarded_ + (published_failed_ ? published_.frames - published_.frames_written : 0);
   s->raw_bytes = published_.raw_bytes;
   // What is on disk: compaction shrank sealed segments (earlier runs' included, at most).
   s->stored_bytes = published_.file_bytes - std::min(published_.file_bytes, compacted_savings_);

@@ -73,7 +73,7 @@ class CaptureWriter {
   void WriteBatch(std::vector<QueueItem>* batch, HandoffQueue* queue, Status* failure);
   Status WriteMessage(const QueueItem& item);
   void UpdatePressure(size_t batch_size, double fill, int64_t now);
-  void Publish();
+  void Publish(bool failed = false);  // failed: a write failed; the run is stopping
 
   CaptureWriterOptions options_;
   std::shared_ptr<PressureCompression> compression_;
@@ -86,6 +86,8 @@ class CaptureWriter {
 
   mutable std::mutex mu_;
   format::RecordingWriterStats published_;  // guarded by mu_
+  bool published_failed_ = false;           // guarded by mu_
+  uint64_t discarded_ = 0;  // released unwritten after a failure; guarded by mu_
   bool published_exact_headers_ = true;     // guarded by mu_
   uint64_t compacted_savings_ = 0;          // guarded by mu_: bytes compaction removed
 };

@@ -90,7 +90,8 @@ RecorderStats Recorder::live() const {
     s.dropped_by_queue = q.dropped;
     s.peak_queue_messages = q.peak_messages;
     s.peak_queue_bytes = q.peak_bytes;
-    s.queued = q.pushed > s.messages ? q.pushed - s.messages : 0;
+    const uint64_t done = s.messages + s.not_written;
+    s.queued = q.pushed > done ? q.pushed - done : 0;
   }
   s.restart_gap = restart_gap_;
   {

@@ -17,6 +17,9 @@ struct RecorderStats {
   uint64_t dropped_by_queue = 0;   // exact
   uint64_t dropped_by_client = 0;  // nats.c slow consumer, exact
   uint64_t outages = 0;            // disconnect windows (one gap each, count unknown)
+  // Received but never written: a write failure (disk full, I/O error) stopped the recording;
+  // `messages` then counts only what reached the file. Exact.
+  uint64_t not_written = 0;
   bool restart_gap = false;        // the previous run ended uncleanly
   // The hand-off buffer between the NATS thread and the writer.
   uint64_t queued = 0;  // received, not written yet

@@ -45,6 +45,12 @@ std::string FormatSummary(const RecorderSummary& s) {
                   U(s.outages), U(s.dropped_by_queue), FormatBytes(s.peak_queue_bytes).c_str(),
                   U(s.dropped_by_client), s.restart_gap ? ", restart after an unclean stop" : "");
   }
+  if (s.not_written > 0) {
+    out += Printf("evtape record: %llu message(s) received but not written: the recording "
+                  "stopped on a write failure (%s); the file holds the %llu counted above\n",
+                  U(s.not_written), s.status.ok() ? "see above" : s.status.message().c_str(),
+                  U(s.messages));
+  }
   if (s.chunks_stored_behind > 0) {
     out += Printf("evtape record: %llu of %llu chunks stored uncompressed to keep up with the "
                   "stream (nothing was lost; `evtape merge %s -o DIR` rewrites it compressed)\n",

@@ -19,6 +19,7 @@ struct Verb {
 // The order is the order of `evtape --help`: capture and replay first, then the offline verbs.
 constexpr Verb kVerbs[] = {
     {"record", "capture NATS messages into a recording", &RunRecord},
+    {"capture", "keep the last hours of a lattice in a JetStream stream", &RunCapture},
     {"replay", "republish a recording to a NATS server", &RunReplay},
     {"demo", "record a bundled fixture replayed into an embedded server", &RunDemo},
     {"test", "replay fixtures into a consumer and compare its reactions", &RunTest},

@@ -305,14 +305,19 @@ Status CheckWritableDir(const std::string& dir) {
     if (::stat(probe.c_str(), &st) == 0) {
       if (!S_ISDIR(st.st_mode)) return Status::InvalidArgument("--output: " + probe + " is not a directory");
       if (::access(probe.c_str(), W_OK | X_OK) != 0) {
-        return Status::InvalidArgument("--output: " + probe + " is not writable");
+        return Status::FromErrno(probe + ": cannot write the recording here", errno);
       }
       return Status::Ok();
     }
     std::string parent = DirName(probe);
-    if (parent == probe) return Status::InvalidArgument("--output: " + dir + " cannot be created");
+    if (parent == probe) return Status::IOError(dir + ": cannot be created");
     probe = parent;
   }
+}
+
+int OutputDirError(const VerbHelp& help, const Status& s) {
+  return s.code() == Status::Code::kInvalidArgument ? UsageError(help, s.message())
+                                                    : RuntimeError(help, s);
 }
 
 void AddSelectionOptions(po::options_description* desc, bool with_limit) {

@@ -125,9 +125,13 @@ Result<std::vector<std::string>> ReadSubjects(const po::variables_map& vm,
 // --- Output directories ---
 // "<prefix>-YYYYMMDD-HHMMSS" in local time.
 std::string DefaultOutputDir(const std::string& prefix);
-// The directory must be writable, or creatable in a writable parent: InvalidArgument
-// "--output: ..." otherwise.
+// The directory must be writable, or creatable in a writable parent. InvalidArgument
+// "--output: ..." when it names something that is not a directory (a usage error); an I/O
+// error naming the path and the cause when it cannot be written (a runtime failure, exit 1,
+// as for every other verb that cannot write its output).
 Status CheckWritableDir(const std::string& dir);
+// Exits as CheckWritableDir's status says: 2 for a usage problem, 1 otherwise.
+int OutputDirError(const VerbHelp& help, const Status& s);
 
 // Adds --subject, --type, --from, --to (and --limit when asked) to desc.
 void AddSelectionOptions(po::options_description* desc, bool with_limit);

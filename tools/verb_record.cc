@@ -10,6 +10,7 @@
 #include "tools/signals.h"
 #include "wasmcloud/event_stats.h"
 #include "tools/flags.h"
+#include "tools/record_stream.h"
 #include "tools/verbs.h"
 
 namespace evtape::cli {
@@ -66,6 +67,7 @@ po::options_description RecordOptions() {
       ("io", po::value<std::string>()->value_name("MODE"),
        "direct (default: write segments around the page cache where the file system allows it, "
        "far less CPU per byte) | buffered (ordinary writes through the page cache)");
+  AddStreamDrainOptions(&d);
   d.add(ConnectionOptionsDescription());
   return d;
 }
@@ -96,7 +98,6 @@ std::optional<std::string> ParseOptions(const po::variables_map& vm, record::Rec
   o->connection.client_name = "evtape record";
   const std::string* out = f.String("output");
   o->output_dir = out != nullptr ? *out : DefaultOutputDir("recording");
-  if (Status s = CheckWritableDir(o->output_dir); !s.ok()) return s.message();
   Result<format::DirState> state = format::InspectDir(FileSystem::Default(), o->output_dir);
   if (state.ok() && *state == format::DirState::kOther) {
     return "--output: " + o->output_dir + " is not empty and not an evtape recording";
@@ -116,8 +117,10 @@ int RunRecord(const Args& args) {
   if (auto code = ParseArgs(kHelp, options, po::positional_options_description(), args, &vm)) {
     return *code;
   }
+  if (vm.count("stream") != 0) return RunRecordStream(kHelp, vm);
   record::RecorderOptions ro;
   if (auto err = ParseOptions(vm, &ro)) return UsageError(kHelp, *err);
+  if (Status s = CheckWritableDir(ro.output_dir); !s.ok()) return OutputDirError(kHelp, s);
   record::Recorder recorder(ro);
   if (Status s = recorder.Validate(); !s.ok()) return UsageError(kHelp, s.message());
   Result<record::RecorderSummary> result = [&] {

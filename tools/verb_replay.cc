@@ -9,6 +9,7 @@
 #include "util/units.h"
 #include "replay/replayer.h"
 #include "tools/flags.h"
+#include "tools/replay_jetstream.h"
 #include "tools/signals.h"
 #include "tools/verbs.h"
 
@@ -81,7 +82,8 @@ po::options_description Options() {
        "how long to wait for a lost server before giving up (default 30s)")
       ("recording", po::value<std::vector<std::string>>()->composing(), "");
   po::options_description all;
-  all.add(pace).add(select).add(rewrite).add(run).add(ConnectionOptionsDescription());
+  all.add(pace).add(select).add(rewrite).add(run).add(JetStreamReplayOptions());
+  all.add(ConnectionOptionsDescription());
   return all;
 }
 
@@ -170,6 +172,10 @@ int RunReplay(const Args& args) {
   std::atomic<bool> stop{false};
   StopSignals signals([&stop](int) { stop.store(true); });
 
+  if (vm["jetstream"].as<bool>()) {
+    MonotonicClock js_clock(spin_ns, &stop);
+    return RunReplayJetStream(kHelp, vm, o, *conn, &js_clock, &stop);
+  }
   std::unique_ptr<replay::NatsPublisher> pub;
   if (!o.dry_run) {
     Status v = nats::ValidateConnectionOptions(*conn);

@@ -10,6 +10,7 @@ namespace evtape::cli {
 using Args = std::vector<std::string>;
 
 int RunRecord(const Args& args);
+int RunCapture(const Args& args);
 int RunReplay(const Args& args);
 int RunDemo(const Args& args);
 int RunInfo(const Args& args);

@@ -83,6 +83,10 @@ TEST_CASE("frames round trip exactly through a line", "[jsonl]") {
       MakeFrame("{}", "NATS/1.0\r\n\r\n"),
       MakeFrame("{}", std::string("NATS/1.0\r\nB: \xff\r\n\r\n")),
       MakeFrame("{}", "garbage without crlf"),
+      // Blocks a server passes through whose pairs cannot be imported back (a lone LF or CR
+      // inside a name): the raw block must be printed.
+      MakeFrame("{}", "NATS/1.0\r\n\nX: y\r\n\r\n"),
+      MakeFrame("{}", "NATS/1.0\r\nA\rB: y\r\n\r\n"),
   };
   frames[1].reply = "_INBOX.abc";
   frames[2].mono_ns = 42;

@@ -2,6 +2,8 @@
 // (torn), bit-flipped and truncated.
 #include <unistd.h>
 
+#include <filesystem>
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -152,6 +154,20 @@ TEST_CASE("a torn tail's loss is a lower bound, never an exact 0, and recover sa
   auto rec = Evtape({"recover", tmp / "rec", "-o", tmp / "fixed"});
   CHECK(rec.exit_code != 0);
   CHECK(rec.err.find("nothing recoverable") != std::string::npos);
+}
+
+TEST_CASE("verify finds seqs going back across segments (two writers in one directory)",
+          "[verify]") {
+  TempDir tmp;
+  auto a = WriteRecording(tmp / "a", MakeFrames(100));
+  auto b = WriteRecording(tmp / "b", MakeFrames(100));
+  REQUIRE(Evtape({"verify", tmp / "a"}).exit_code == 0);
+  // b's segment, seqs 1..100 again, becomes a's second segment: every frame is intact.
+  std::filesystem::copy_file(b[0], tmp / "a/000002.seg");
+  auto verify = Evtape({"verify", tmp / "a"});
+  CHECK(verify.exit_code == 1);
+  CHECK(verify.out.find("sequence numbers go back 100 time(s), first seq 1 after 100") !=
+        std::string::npos);
 }
 
 TEST_CASE("an exact count of earlier damage does not hide an unsealed end", "[verify]") {
