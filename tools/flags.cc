@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "offline/common.h"
+#include "tools/self_docs.h"
 #include "util/units.h"
 #include "wasmcloud/type_filter.h"
 
@@ -63,6 +64,15 @@ std::optional<int> ParseArgs(const VerbHelp& help, const po::options_description
                              const std::vector<std::string>& args, po::variables_map* vm) {
   po::options_description all(options);
   all.add_options()("help,h", "show this help and exit");
+  // The hidden words of tools/self_docs.h: man pages and completions from this very description.
+  if (args.size() == 1 && args[0] == kManWord) {
+    PrintVerbManPage(help, all, std::cout);
+    return kExitOk;
+  }
+  if (args.size() == 1 && args[0] == kFlagsWord) {
+    PrintFlagList(all, std::cout);
+    return kExitOk;
+  }
   try {
     po::store(po::command_line_parser(args)
                   .options(all)
