@@ -28,6 +28,7 @@ constexpr Verb kVerbs[] = {
     {"redact", "replace identifiers so a recording can be shared", &RunRedact},
     {"lint", "check wasmCloud lattice events against the 1.x wire format", &RunLint},
     {"synth", "generate a realistic synthetic lattice recording", &RunSynth},
+    {"bundle", "write a recording as one shareable file, or unpack one", &RunBundle},
 };
 
 void PrintUsage(std::ostream& out) {

@@ -1,18 +1,11 @@
 // evtape redact: makes a recording safe to share, consistently and reproducibly.
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
-#include "jsonl/input.h"
+#include "offline/redact.h"
 #include "wasmcloud/ids.h"
-#include "offline/common.h"
 #include "wasmcloud/redact_map.h"
 #include "tools/flags.h"
 #include "tools/verbs.h"
-
-#ifndef EVTAPE_VERSION
-#define EVTAPE_VERSION "0.0.0"
-#endif
 
 namespace evtape::cli {
 namespace {
@@ -45,107 +38,6 @@ const VerbHelp kHelp = {
     "  evtape redact incident.jsonl -o incident-redacted && evtape cat incident-redacted",
 };
 
-Result<wasmcloud::redact::RuleSet> LoadRules(const std::string& path) {
-  wasmcloud::redact::RuleSet rules = wasmcloud::redact::DefaultRules();
-  if (path.empty()) return rules;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound("--rules " + path + ": cannot open");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  nlohmann::json j = nlohmann::json::parse(ss.str(), nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return Status::InvalidArgument("--rules " + path + ": not valid JSON");
-  if (Status s = wasmcloud::redact::ApplyRulesJson(j, &rules); !s.ok()) return s.WithPrefix("--rules " + path);
-  return rules;
-}
-
-// The inputs read one after the other (each pass reads them again).
-Result<std::unique_ptr<format::FrameSource>> OpenInput(const std::vector<std::string>& inputs,
-                                                       offline::IssueLog* log) {
-  jsonl::InputOptions options;
-  options.reporter = log;
-  return jsonl::OpenInputs(inputs, jsonl::Combine::kConcatenate, options);
-}
-
-// The metadata of the first recording segment, if any (JSON lines inputs have none).
-Result<format::Metadata> FirstMetadata(const std::vector<std::string>& segments) {
-  if (segments.empty()) return Status::NotFound("no recording segment");
-  return format::ReadMetadata(FileSystem::Default(), segments.front());
-}
-
-Status Collect(format::FrameSource* reader, const std::vector<std::string>& segments,
-               wasmcloud::redact::Redactor* r) {
-  // Subscriptions go into the output's metadata: an identifier that only appears there (a
-  // per-host control subject, say) must be found too.
-  auto first = FirstMetadata(segments);
-  if (first.ok()) {
-    for (const std::string& s : first->subscriptions) r->CollectText(s);
-  }
-  format::Entry e;
-  uint64_t last_seq = 0;
-  while (true) {
-    EVTAPE_ASSIGN_OR_RETURN(bool more, reader->Next(&e));
-    if (!more) break;
-    if (e.kind == format::Entry::Kind::kGap) {
-      r->CollectText(e.gap.detail);
-      continue;
-    }
-    // The output keeps sequence numbers, so the inputs must be one recording's segments.
-    if (e.frame.seq <= last_seq) {
-      return Status::InvalidArgument(
-          "the inputs are not one recording (seq " + std::to_string(e.frame.seq) + " after " +
-          std::to_string(last_seq) + "): redact them one by one, or 'evtape merge' them first");
-    }
-    last_seq = e.frame.seq;
-    r->CollectText(e.frame.subject);
-    r->CollectText(e.frame.reply);
-    r->CollectText(e.frame.headers);
-    r->CollectPayload(e.frame.payload);
-  }
-  return Status::Ok();
-}
-
-format::Metadata RedactedMetadata(const std::vector<std::string>& segments, uint64_t seed,
-                                  wasmcloud::redact::Redactor* r) {
-  format::Metadata m;
-  auto first = FirstMetadata(segments);
-  if (first.ok()) {
-    m.created_ns = first->created_ns;
-    for (const std::string& s : first->subscriptions) m.subscriptions.push_back(r->RewriteText(s));
-  }
-  wasmcloud::ids::IdRng rng(seed ^ 0xA5A5A5A5u);
-  m.recording_id = wasmcloud::ids::FormatCrockford(wasmcloud::ids::NewUlid(m.created_ns / 1000000, rng));
-  m.tool = std::string("evtape ") + EVTAPE_VERSION;
-  m.extra = nlohmann::json{{"created_by", "redact"}};
-  return m;  // source (server URL) and host name are left empty on purpose
-}
-
-Status Rewrite(const std::vector<std::string>& inputs, wasmcloud::redact::Redactor* r,
-               format::RecordingWriter* out, offline::IssueLog* log) {
-  EVTAPE_ASSIGN_OR_RETURN(auto reader, OpenInput(inputs, log));
-  format::Entry e;
-  std::string subject, reply, headers, payload;
-  while (true) {
-    EVTAPE_ASSIGN_OR_RETURN(bool more, reader->Next(&e));
-    if (!more) return Status::Ok();
-    if (e.kind == format::Entry::Kind::kGap) {
-      format::Gap g = e.gap;
-      g.detail = r->RewriteText(g.detail);
-      EVTAPE_RETURN_IF_ERROR(out->AddGap(g));
-      continue;
-    }
-    format::FrameView f = e.frame;
-    subject = r->RewriteText(f.subject);
-    reply = r->RewriteText(f.reply);
-    headers = r->RewriteText(f.headers);
-    payload = r->RewritePayload(f.payload);
-    f.subject = subject;
-    f.reply = reply;
-    f.headers = headers;
-    f.payload = payload;
-    EVTAPE_RETURN_IF_ERROR(out->Add(f));
-  }
-}
-
 }  // namespace
 
 int RunRedact(const Args& args) {
@@ -168,7 +60,7 @@ int RunRedact(const Args& args) {
   }
   const auto inputs = vm["input"].as<std::vector<std::string>>();
   const std::string out_dir = vm["output"].as<std::string>();
-  auto rules = LoadRules(vm["rules"].as<std::string>());
+  auto rules = offline::LoadRedactRules(vm["rules"].as<std::string>());
   if (!rules.ok()) {
     return rules.status().code() == Status::Code::kNotFound
                ? RuntimeError(kHelp, rules.status())
@@ -179,32 +71,17 @@ int RunRedact(const Args& args) {
   if (std::string p = StdinProblem(inputs, "redact reads its input twice"); !p.empty()) {
     return UsageError(kHelp, p);
   }
-  auto segments = jsonl::RecordingSegments(inputs);
-  if (!segments.ok()) return RuntimeError(kHelp, segments.status());
-
-  offline::IssueLog collect_log;  // the second pass reports the same issues
-  auto first_pass = OpenInput(inputs, &collect_log);
-  if (!first_pass.ok()) return RuntimeError(kHelp, first_pass.status());
-
-  wasmcloud::redact::Redactor redactor(std::move(*rules), *seed);
-  if (Status s = Collect(first_pass->get(), *segments, &redactor); !s.ok()) {
-    if (s.code() == Status::Code::kInvalidArgument) return RuntimeError(kHelp, s.message());
-    return RuntimeError(kHelp, s.message() + " (run 'evtape recover' first to salvage the rest)");
-  }
-  first_pass.value().reset();
-  redactor.Finish();
-  auto output = offline::OpenOutput(out_dir, RedactedMetadata(*segments, *seed, &redactor));
-  if (!output.ok()) return RuntimeError(kHelp, output.status());
-  format::RecordingWriter& out = **output;
   offline::IssueLog log;
-  Status s = Rewrite(inputs, &redactor, &out, &log);
-  if (s.ok()) s = out.Close();
-  if (!s.ok()) {
-    out.Abort();
-    return RuntimeError(kHelp, s);
+  auto result = offline::RedactRecording(inputs, out_dir, std::move(*rules), *seed, &log);
+  if (!result.ok()) {
+    if (result.status().code() != Status::Code::kCorruption) {
+      return RuntimeError(kHelp, result.status());
+    }
+    return RuntimeError(kHelp, result.status().message() +
+                                   " (run 'evtape recover' first to salvage the rest)");
   }
   for (const auto& issue : log.issues) Warn(kHelp, offline::DescribeIssue(issue));
-  std::cerr << "evtape redact: " << out.stats().frames << " messages, " << redactor.identifiers()
+  std::cerr << "evtape redact: " << result->frames << " messages, " << result->identifiers
             << " identifiers replaced consistently, written to " << out_dir << "\n";
   return offline::LossExitCode(log.issues);
 }

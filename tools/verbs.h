@@ -23,5 +23,6 @@ int RunRedact(const Args& args);
 int RunLint(const Args& args);
 int RunSynth(const Args& args);
 int RunTest(const Args& args);
+int RunBundle(const Args& args);
 
 }  // namespace evtape::cli
