@@ -29,6 +29,7 @@ constexpr Verb kVerbs[] = {
     {"lint", "check wasmCloud lattice events against the 1.x wire format", &RunLint},
     {"synth", "generate a realistic synthetic lattice recording", &RunSynth},
     {"bundle", "write a recording as one shareable file, or unpack one", &RunBundle},
+    {"report", "write one self-contained HTML page about a recording", &RunReport},
 };
 
 void PrintUsage(std::ostream& out) {

@@ -14,7 +14,9 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(cmake make g++ pkg-config libnats-dev nats-server nlohmann-json3-dev libzstd-dev
           libboost-program-options-dev catch2
-          dpkg-dev zsh)  # dpkg-dev: the .deb's dependencies; zsh: its completion is tested
+          dpkg-dev zsh chromium)
+# dpkg-dev: the .deb's dependencies; zsh: its completion is tested; chromium: the HTML report
+# is tested in headless Chromium (about 40 s to install on a fresh machine, measured).
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 install_deps() {
