@@ -30,6 +30,7 @@ constexpr Verb kVerbs[] = {
     {"synth", "generate a realistic synthetic lattice recording", &RunSynth},
     {"bundle", "write a recording as one shareable file, or unpack one", &RunBundle},
     {"report", "write one self-contained HTML page about a recording", &RunReport},
+    {"export", "write a recording in another tool's format (MCAP)", &RunExport},
 };
 
 void PrintUsage(std::ostream& out) {

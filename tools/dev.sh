@@ -14,9 +14,10 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(cmake make g++ pkg-config libnats-dev nats-server nlohmann-json3-dev libzstd-dev
           libboost-program-options-dev catch2
-          dpkg-dev zsh chromium)
+          zlib1g-dev dpkg-dev zsh chromium nodejs npm)
 # dpkg-dev: the .deb's dependencies; zsh: its completion is tested; chromium: the HTML report
-# is tested in headless Chromium (about 40 s to install on a fresh machine, measured).
+# is tested in headless Chromium (about 40 s to install on a fresh machine, measured); nodejs,
+# npm: the MCAP export is read back by @mcap/core (npm, test-only, fetched by the test).
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 install_deps() {

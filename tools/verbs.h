@@ -25,5 +25,6 @@ int RunSynth(const Args& args);
 int RunTest(const Args& args);
 int RunBundle(const Args& args);
 int RunReport(const Args& args);
+int RunExport(const Args& args);
 
 }  // namespace evtape::cli
