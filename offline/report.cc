@@ -1,6 +1,7 @@
 #include "offline/report.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <unordered_map>
 
 #include "jsonl/input.h"
@@ -68,6 +69,35 @@ class Aggregator {
   std::unordered_map<std::string, size_t> index_;
 };
 
+// Keeps the `max` busiest lanes (in their order) and sums the others into one last lane.
+void CapLanes(size_t max, Report* r) {
+  if (max == 0 || r->lanes.size() <= max) return;
+  std::vector<size_t> order(r->lanes.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return r->lanes[a].total > r->lanes[b].total; });
+  std::vector<bool> keep(r->lanes.size(), false);
+  for (size_t i = 0; i + 1 < max; ++i) keep[order[i]] = true;
+  std::vector<ReportLane> kept;
+  char name[48];  // snprintf: g++ 12 warns falsely (-Wrestrict) on "(" + std::to_string(n)
+  std::snprintf(name, sizeof(name), "(%zu other lanes)", r->lanes.size() - (max - 1));
+  ReportLane rest{name, 0, std::vector<uint64_t>(r->totals.size(), 0), {}, {}};
+  size_t merged = 0;
+  for (size_t i = 0; i < r->lanes.size(); ++i) {
+    ReportLane& l = r->lanes[i];
+    if (keep[i]) {
+      kept.push_back(std::move(l));
+      continue;
+    }
+    if (merged++ == 0 || l.first.time_ns < rest.first.time_ns) rest.first = std::move(l.first);
+    if (merged == 1 || l.last.time_ns >= rest.last.time_ns) rest.last = std::move(l.last);
+    rest.total += l.total;
+    for (size_t b = 0; b < l.counts.size(); ++b) rest.counts[b] += l.counts[b];
+  }
+  kept.push_back(std::move(rest));
+  r->lanes = std::move(kept);
+}
+
 }  // namespace
 
 Result<Report> BuildReport(const std::vector<std::string>& inputs, const ReportOptions& options) {
@@ -95,6 +125,7 @@ Result<Report> BuildReport(const std::vector<std::string>& inputs, const ReportO
       agg.Add(e.frame);
     }
   }
+  CapLanes(o.max_lanes, &r);
   return r;
 }
 

@@ -27,6 +27,9 @@ namespace evtape::offline {
 struct ReportOptions {
   bool per_host = false;  // one lane per type and source
   size_t buckets = 240;   // time buckets across the recording
+  // At most this many lanes: the busiest, the rest summed into one "(N other lanes)" lane (a
+  // thousand hosts per type would otherwise make a page of tens of MB).
+  size_t max_lanes = 60;
 };
 
 struct ReportLane {
@@ -43,7 +46,7 @@ struct Report {
   RecordingInfo info;
   int64_t start_ns = 0, end_ns = 0;  // first and last frame
   std::vector<uint64_t> totals;      // all lanes, per bucket
-  std::vector<ReportLane> lanes;     // by first appearance
+  std::vector<ReportLane> lanes;     // by first appearance; the merged rest last
   std::vector<format::Gap> gaps;     // in order, restarts included
   std::optional<int64_t> trigger_ns;
   std::string trigger_reason;

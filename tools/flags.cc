@@ -111,6 +111,14 @@ std::optional<int> ParseRecordingArgs(const VerbHelp& help, const po::options_de
   return std::nullopt;
 }
 
+std::optional<int> CheckOutputFile(const VerbHelp& help, const std::string& out, bool force) {
+  struct stat st;
+  if (::stat(out.c_str(), &st) != 0) return std::nullopt;
+  if (!S_ISREG(st.st_mode)) return UsageError(help, "-o " + out + ": exists and is not a file");
+  if (!force) return UsageError(help, "-o " + out + ": exists (--force replaces it)");
+  return std::nullopt;
+}
+
 const std::string* FlagReader::String(const char* name) const {
   auto it = vm_.find(name);
   if (it == vm_.end() || it->second.empty()) return nullptr;

@@ -1,6 +1,4 @@
 // evtape bundle: one file to attach to a bug report (offline/bundle.h), and --extract.
-#include <sys/stat.h>
-
 #include <iostream>
 
 #include "offline/bundle.h"
@@ -78,11 +76,7 @@ int Create(const po::variables_map& vm, const std::string& out) {
   if (std::string p = StdinProblem(inputs, "bundle reads its input twice"); !p.empty()) {
     return UsageError(kHelp, p);
   }
-  struct stat st;
-  if (::stat(out.c_str(), &st) == 0) {
-    if (!S_ISREG(st.st_mode)) return UsageError(kHelp, "-o " + out + ": exists and is not a file");
-    if (!f.Switch("force")) return UsageError(kHelp, "-o " + out + ": exists (--force replaces it)");
-  }
+  if (auto code = CheckOutputFile(kHelp, out, f.Switch("force"))) return *code;
   if (!o.redact) {
     std::cerr << "evtape bundle: WARNING: --no-redact: this bundle holds the recording's host "
                  "ids, nkeys, names, labels and config names as recorded. Do not attach it "

@@ -1,6 +1,4 @@
 // evtape export: a recording in another tool's format (today: MCAP, offline/mcap.h).
-#include <sys/stat.h>
-
 #include <iostream>
 
 #include "offline/mcap.h"
@@ -49,11 +47,7 @@ int RunExport(const Args& args) {
   if (format < 0) return UsageError(kHelp, "missing --format (mcap)");
   if (!f.Has("output")) return UsageError(kHelp, "missing -o FILE (the file to write)");
   const std::string out = *f.String("output");
-  struct stat st;
-  if (::stat(out.c_str(), &st) == 0) {
-    if (!S_ISREG(st.st_mode)) return UsageError(kHelp, "-o " + out + ": exists and is not a file");
-    if (!f.Switch("force")) return UsageError(kHelp, "-o " + out + ": exists (--force replaces it)");
-  }
+  if (auto code = CheckOutputFile(kHelp, out, f.Switch("force"))) return *code;
   const std::string partial = out + ".partial";
   std::remove(partial.c_str());
   auto r = offline::ExportMcap(inputs, partial);

@@ -64,6 +64,17 @@ TEST_CASE("the page's size follows lanes and buckets, not events", "[report]") {
   CHECK(fs::file_size(tmp / "l.html") < fs::file_size(tmp / "s.html") * 11 / 10);  // 10x events
 }
 
+TEST_CASE("beyond --lanes the quietest lanes are summed into one", "[report]") {
+  TempDir tmp;
+  const std::string fixture = std::string(EVTAPE_FIXTURES_DIR) + "/failures";  // 12 types
+  REQUIRE(RunEvtape({"report", fixture, "-o", tmp / "r.html", "--lanes", "4"}).exit_code == 0);
+  std::string html = testutil::ReadFile(tmp / "r.html");
+  size_t lanes = 0;
+  for (size_t at = 0; (at = html.find("<g class='lane'", at)) != std::string::npos; ++at) lanes++;
+  CHECK(lanes == 4);
+  CHECK(html.find("(9 other lanes)") != std::string::npos);
+}
+
 TEST_CASE("report: bad input gets one line and the documented exit code", "[report]") {
   TempDir tmp;
   WriteRecording(tmp / "empty", 0, nlohmann::json::object());
