@@ -69,6 +69,20 @@ TEST_CASE("a redacted bundle reads like the redacted recording, in every reading
   }
 }
 
+TEST_CASE("replay publishes a bundle into a real nats-server", "[bundle][nats]") {
+  TempDir tmp;
+  REQUIRE(RunEvtape({"bundle", kFixture, "-o", tmp / "repro.evtape"}).exit_code == 0);
+  auto server = testutil::NatsServer::Start();
+  REQUIRE(server);
+  const auto frames = std::to_string(
+      nlohmann::json::parse(RunEvtape({"info", kFixture, "--json"}).out)["messages"].get<int>());
+  auto r = RunEvtape({"replay", tmp / "repro.evtape", "-s", server->url(), "--speed", "max"});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.find("replay: " + frames + " messages") != std::string::npos);
+  CHECK(r.err.find("0 failed, 0 not sent") != std::string::npos);
+}
+
 TEST_CASE("a bundle is at most the compressed recording plus a few KiB", "[bundle]") {
   TempDir tmp;
   REQUIRE(RunEvtape({"bundle", kFixture, "-o", tmp / "plain.evtape", "--no-redact"}).exit_code ==
