@@ -82,6 +82,12 @@ std::string CheckFileHeader(std::string_view b, bool* unsupported) {
   return "";
 }
 
+bool FirstRecordIntact(std::string_view b) {
+  RecordHeader h;
+  return b.size() >= kFileHeaderSize + kRecordHeaderSize &&
+         ParseRecordHeader(b.data() + kFileHeaderSize, &h);
+}
+
 std::string EncodeGapBody(const Gap& g) {
   std::string s;
   s.push_back(static_cast<char>(g.reason));

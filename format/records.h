@@ -40,6 +40,10 @@ std::string EncodeFileHeader();
 // Returns an error message, or empty when the header is valid and of a supported version.
 // `*unsupported` is set when the header is intact but of another version.
 std::string CheckFileHeader(std::string_view bytes, bool* unsupported);
+// True when `bytes` (the file's first kFileHeaderSize + kRecordHeaderSize bytes) hold an intact
+// record header after the file header: a file whose header is damaged (a flipped magic byte)
+// but whose records are ours, which readers resynchronise past instead of refusing.
+bool FirstRecordIntact(std::string_view bytes);
 
 std::string EncodeGapBody(const Gap& gap);
 std::optional<Gap> DecodeGapBody(std::string_view body);

@@ -35,7 +35,7 @@ Result<Metadata> ReadMetadata(FileSystem* fs, const std::string& path) {
   bool unsupported = false;
   std::string why = CheckFileHeader(buf, &unsupported);
   if (unsupported) return Status::NotSupported(path + ": " + why);
-  if (!why.empty()) return Status::Corruption(path + ": " + why);
+  if (!why.empty() && !FirstRecordIntact(buf)) return Status::Corruption(path + ": " + why);
   RecordHeader h;
   if (buf.size() < kFileHeaderSize + kRecordHeaderSize ||
       !ParseRecordHeader(buf.data() + kFileHeaderSize, &h) ||

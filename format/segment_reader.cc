@@ -48,8 +48,8 @@ Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(FileSystem* fs, const
                                                            const ReaderOptions& options) {
   EVTAPE_ASSIGN_OR_RETURN(auto file, fs->NewRandomAccessFile(path));
   EVTAPE_ASSIGN_OR_RETURN(uint64_t size, file->Size());
-  std::string head;
-  EVTAPE_RETURN_IF_ERROR(file->Read(0, kFileHeaderSize, &head));
+  std::string head;  // the file header and the first record's header
+  EVTAPE_RETURN_IF_ERROR(file->Read(0, kFileHeaderSize + kRecordHeaderSize, &head));
   std::unique_ptr<SegmentReader> r(new SegmentReader(std::move(file), size, options));
   if (head.size() < kFileHeaderSize) {
     // A segment cut off while its header was written: torn and empty, if what is there is
@@ -60,17 +60,18 @@ Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(FileSystem* fs, const
     r->done_ = true;
     r->stats_.torn_tail = true;
     EVTAPE_RETURN_IF_ERROR(
-        r->Issue(ReadIssue::Kind::kTornTail, 0, size, 0, "truncated file header"));
+        r->Issue(ReadIssue::Kind::kTornTail, 0, size, std::nullopt, "truncated file header"));
     return r;
   }
   bool unsupported = false;
   std::string why = CheckFileHeader(head, &unsupported);
   if (unsupported) return Status::NotSupported(path + ": " + why);
   if (!why.empty()) {
-    if (std::memcmp(head.data(), kFileMagic, 8) != 0) {
+    if (std::memcmp(head.data(), kFileMagic, 8) != 0 && !FirstRecordIntact(head)) {
       return Status::InvalidArgument(path + ": " + why);
     }
-    // The magic is ours but the header is damaged: report it and read on.
+    // The magic or the checksum is damaged but an intact record of ours follows: report the
+    // header and read on (a flipped byte must not cost every intact frame after it).
     EVTAPE_RETURN_IF_ERROR(
         r->Issue(ReadIssue::Kind::kCorruption, 0, kFileHeaderSize, 0, "bad file header"));
   }
@@ -86,18 +87,20 @@ SegmentReader::SegmentReader(std::unique_ptr<RandomAccessFile> file, uint64_t si
 SegmentReader::~SegmentReader() = default;
 
 Status SegmentReader::Issue(ReadIssue::Kind kind, uint64_t offset, uint64_t bytes,
-                            std::optional<uint64_t> frames, std::string reason) {
+                            std::optional<uint64_t> frames, std::string reason,
+                            uint64_t min_frames) {
   stats_.issues++;
   stats_.bytes_dropped += bytes;
   if (frames) {
     stats_.frames_lost += *frames;
   } else {
+    stats_.frames_lost += min_frames;
     stats_.frames_lost_unknown = true;
   }
   bool damage = kind == ReadIssue::Kind::kCorruption || kind == ReadIssue::Kind::kUnsupported;
   if (kind == ReadIssue::Kind::kCorruption) stats_.corruption = true;
   if (kind == ReadIssue::Kind::kTornTail) stats_.torn_tail = true;
-  ReadIssue issue{kind, file_->path(), offset, bytes, frames, reason};
+  ReadIssue issue{kind, file_->path(), offset, bytes, frames, reason, frames ? 0 : min_frames};
   if (options_.reporter != nullptr) options_.reporter->OnIssue(issue);
   if (damage && options_.recovery == Recovery::kStrict) {
     std::string msg = file_->path() + ": " + reason + " at offset " + std::to_string(offset);
@@ -230,8 +233,12 @@ Result<bool> SegmentReader::ReadRecord(Entry* entry) {
       const bool is_chunk = h.type == static_cast<uint8_t>(RecordType::kChunk);
       done_ = true;
       if (is_chunk) SettlePending(h.frames_before);
+      // Only a torn footer is known to lose nothing (it is the last record). A torn chunk
+      // loses its frames and whatever followed it; anything else, an unknown number.
+      const bool is_footer = h.type == static_cast<uint8_t>(RecordType::kFooter);
       EVTAPE_RETURN_IF_ERROR(Issue(ReadIssue::Kind::kTornTail, pos_, left,
-                                   is_chunk ? h.frame_count : 0, "truncated record"));
+                                   is_footer ? std::optional<uint64_t>(0) : std::nullopt,
+                                   "truncated record", is_chunk ? h.frame_count : 0));
       SettlePending(std::nullopt);
       return false;
     }
@@ -393,7 +400,10 @@ void SegmentReader::SettlePending(std::optional<uint64_t> frames_before) {
 Status SegmentReader::Finish() {
   done_ = true;
   SettlePending(std::nullopt);
-  if (!stats_.sealed && stats_.issues == 0) {
+  // Without a footer nobody can say what was written after the last record read, unless an
+  // earlier issue already said so (a torn tail, damage to the end): never let an exact count
+  // of earlier damage stand for the whole file.
+  if (!stats_.sealed && !stats_.frames_lost_unknown) {
     return Issue(ReadIssue::Kind::kUnsealed, size_, 0, std::nullopt, "no footer");
   }
   return strict_error_;

@@ -37,6 +37,9 @@ struct ReadIssue {
   uint64_t bytes_dropped = 0;
   std::optional<uint64_t> frames_lost;  // exact when known
   std::string reason;                   // short fixed text, e.g. "checksum mismatch"
+  // When frames_lost is unknown, what is known at least (a torn chunk's own frames: the chunks
+  // after it, if there were any, are gone too). Never printed as an exact count.
+  uint64_t min_frames_lost = 0;
 };
 const char* IssueKindName(ReadIssue::Kind k);
 
@@ -70,8 +73,8 @@ struct Entry {
 struct ReadStats {
   uint64_t frames = 0, gaps = 0, chunks = 0;
   uint64_t issues = 0, bytes_dropped = 0;
-  uint64_t frames_lost = 0;          // sum of the known counts
-  bool frames_lost_unknown = false;  // some issue's count could not be derived
+  uint64_t frames_lost = 0;          // sum of the known counts and known minimums
+  bool frames_lost_unknown = false;  // some issue's count could not be derived: a lower bound
   bool torn_tail = false;
   bool corruption = false;
   bool sealed = false;  // a valid footer and trailer end the file
@@ -132,7 +135,7 @@ class SegmentReader {
                     const ChunkDecoder::Checks& checks, Entry* entry, bool* produced);
   Status HandleFooter(uint64_t offset);
   Status Issue(ReadIssue::Kind kind, uint64_t offset, uint64_t bytes,
-               std::optional<uint64_t> frames, std::string reason);
+               std::optional<uint64_t> frames, std::string reason, uint64_t min_frames = 0);
   Status Resync(uint64_t from, const std::string& reason);
   void SettlePending(std::optional<uint64_t> next_seq);
   Status Finish();

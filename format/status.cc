@@ -14,6 +14,11 @@ Status Status::FromErrno(std::string_view context, int err) {
   return IOError(std::move(msg));
 }
 
+Status Status::WithSuffix(std::string_view suffix) const {
+  if (ok()) return *this;
+  return Status(code_, message_ + std::string(suffix));
+}
+
 Status Status::WithPrefix(std::string_view prefix) const {
   if (ok()) return *this;
   std::string msg(prefix);

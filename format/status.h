@@ -48,6 +48,8 @@ class [[nodiscard]] Status {
   std::string ToString() const { return ok() ? std::string("ok") : message_; }
   // Returns a copy whose message is "prefix: message" (OK stays OK).
   Status WithPrefix(std::string_view prefix) const;
+  // Returns a copy whose message is "message" + suffix, e.g. a hint in parentheses (OK stays OK).
+  Status WithSuffix(std::string_view suffix) const;
 
  private:
   Status(Code code, std::string msg) : code_(code), message_(std::move(msg)) {}

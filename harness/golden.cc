@@ -12,6 +12,7 @@
 #include "wasmcloud/ids.h"
 #include "util/units.h"
 #include "jsonl/codec.h"
+#include "util/text_file.h"
 
 namespace evtape::harness {
 namespace {
@@ -253,15 +254,7 @@ Status WriteGolden(const std::string& path, const std::vector<std::string>& line
       return Status::Ok();
     }
   }
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) return Status::IOError("cannot write golden file " + tmp);
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0)
-    return Status::FromErrno("cannot rename " + tmp + " to " + path, errno);
+  if (Status s = WriteTextFileAtomically(path, text, "golden file"); !s.ok()) return s;
   *what = existed ? "updated" : "created";
   return Status::Ok();
 }

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <fstream>
 
+#include "util/text_file.h"
+
 namespace evtape::harness {
 
 std::string XmlEscape(const std::string& s) {
@@ -75,16 +77,7 @@ Status WriteJunit(const std::string& path, const std::vector<ScenarioOutcome>& o
          "</failure>\n    </testcase>\n";
   }
   x += "  </testsuite>\n</testsuites>\n";
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << x;
-    out.flush();
-    if (!out) return Status::IOError("cannot write JUnit file " + path);
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0)
-    return Status::FromErrno("cannot write JUnit file " + path, errno);
-  return Status::Ok();
+  return WriteTextFileAtomically(path, x, "JUnit file");
 }
 
 }  // namespace evtape::harness

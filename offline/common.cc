@@ -42,14 +42,18 @@ std::string DescribeIssue(const format::ReadIssue& i) {
   std::string s = i.file + ": offset " + std::to_string(i.offset) + ": " +
                   format::IssueKindName(i.kind) + " (" + i.reason + "), " +
                   std::to_string(i.bytes_dropped) + " bytes dropped, ";
-  s += i.frames_lost ? std::to_string(*i.frames_lost) + " frames lost"
-                     : std::string("frames lost unknown");
+  if (i.frames_lost) {
+    s += std::to_string(*i.frames_lost) + " frames lost";
+  } else if (i.min_frames_lost > 0) {
+    s += "at least " + std::to_string(i.min_frames_lost) + " frames lost";
+  } else {
+    s += "frames lost unknown";
+  }
   return s;
 }
 
-bool LostFrames(const format::ReadIssue& i) {
-  return i.frames_lost ? *i.frames_lost > 0 : i.bytes_dropped > 0;
-}
+// An unknown count may hide a loss (an unsealed file's unwritten tail): it counts as one.
+bool LostFrames(const format::ReadIssue& i) { return !i.frames_lost || *i.frames_lost > 0; }
 
 int LossExitCode(const std::vector<format::ReadIssue>& issues) {
   for (const auto& i : issues) {

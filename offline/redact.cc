@@ -1,3 +1,4 @@
+// `evtape redact`'s two passes (redact.h).
 #include "offline/redact.h"
 
 #include <fstream>
@@ -8,13 +9,25 @@
 #include "wasmcloud/ids.h"
 
 namespace evtape::offline {
+
+Result<wasmcloud::redact::RuleSet> LoadRedactRules(const std::string& path) {
+  wasmcloud::redact::RuleSet rules = wasmcloud::redact::DefaultRules();
+  if (path.empty()) return rules;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound("--rules " + path + ": cannot open");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  nlohmann::json j = nlohmann::json::parse(ss.str(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return Status::InvalidArgument("--rules " + path + ": not valid JSON");
+  if (Status s = wasmcloud::redact::ApplyRulesJson(j, &rules); !s.ok()) return s.WithPrefix("--rules " + path);
+  return rules;
+}
+
 namespace {
 
-namespace redact = wasmcloud::redact;
-
 // The inputs read one after the other (each pass reads them again).
-Result<std::unique_ptr<format::FrameSource>> OpenPass(const std::vector<std::string>& inputs,
-                                                      IssueLog* log) {
+Result<std::unique_ptr<format::FrameSource>> OpenInput(const std::vector<std::string>& inputs,
+                                                       IssueLog* log) {
   jsonl::InputOptions options;
   options.reporter = log;
   return jsonl::OpenInputs(inputs, jsonl::Combine::kConcatenate, options);
@@ -27,7 +40,7 @@ Result<format::Metadata> FirstMetadata(const std::vector<std::string>& segments)
 }
 
 Status Collect(format::FrameSource* reader, const std::vector<std::string>& segments,
-               redact::Redactor* r) {
+               wasmcloud::redact::Redactor* r) {
   // Subscriptions go into the output's metadata: an identifier that only appears there (a
   // per-host control subject, say) must be found too.
   auto first = FirstMetadata(segments);
@@ -59,7 +72,7 @@ Status Collect(format::FrameSource* reader, const std::vector<std::string>& segm
 }
 
 format::Metadata RedactedMetadata(const std::vector<std::string>& segments, uint64_t seed,
-                                  redact::Redactor* r) {
+                                  wasmcloud::redact::Redactor* r) {
   format::Metadata m;
   auto first = FirstMetadata(segments);
   if (first.ok()) {
@@ -67,14 +80,15 @@ format::Metadata RedactedMetadata(const std::vector<std::string>& segments, uint
     for (const std::string& s : first->subscriptions) m.subscriptions.push_back(r->RewriteText(s));
   }
   wasmcloud::ids::IdRng rng(seed ^ 0xA5A5A5A5u);
-  m.recording_id =
-      wasmcloud::ids::FormatCrockford(wasmcloud::ids::NewUlid(m.created_ns / 1000000, rng));
+  m.recording_id = wasmcloud::ids::FormatCrockford(wasmcloud::ids::NewUlid(m.created_ns / 1000000, rng));
   m.tool = kToolName;
   m.extra = nlohmann::json{{"created_by", "redact"}};
   return m;  // source (server URL) and host name are left empty on purpose
 }
 
-Status Rewrite(format::FrameSource* reader, redact::Redactor* r, format::RecordingWriter* out) {
+Status Rewrite(const std::vector<std::string>& inputs, wasmcloud::redact::Redactor* r,
+               format::RecordingWriter* out, IssueLog* log) {
+  EVTAPE_ASSIGN_OR_RETURN(auto reader, OpenInput(inputs, log));
   format::Entry e;
   std::string subject, reply, headers, payload;
   while (true) {
@@ -101,42 +115,30 @@ Status Rewrite(format::FrameSource* reader, redact::Redactor* r, format::Recordi
 
 }  // namespace
 
-Result<redact::RuleSet> LoadRedactRules(const std::string& path) {
-  redact::RuleSet rules = redact::DefaultRules();
-  if (path.empty()) return rules;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound("--rules " + path + ": cannot open");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  nlohmann::json j = nlohmann::json::parse(ss.str(), nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return Status::InvalidArgument("--rules " + path + ": not valid JSON");
-  if (Status s = redact::ApplyRulesJson(j, &rules); !s.ok()) {
-    return s.WithPrefix("--rules " + path);
-  }
-  return rules;
-}
-
-Result<RedactResult> RedactRecording(const std::vector<std::string>& inputs,
-                                     const std::string& out_dir, redact::RuleSet rules,
-                                     uint64_t seed, IssueLog* log) {
+Result<RedactSummary> RedactRecording(const std::vector<std::string>& inputs,
+                                      const std::string& out_dir, wasmcloud::redact::RuleSet rules,
+                                      uint64_t seed, IssueLog* log) {
   EVTAPE_ASSIGN_OR_RETURN(auto segments, jsonl::RecordingSegments(inputs));
-  redact::Redactor redactor(std::move(rules), seed);
+  wasmcloud::redact::Redactor redactor(std::move(rules), seed);
   {
     IssueLog collect_log;  // the second pass reports the same issues
-    EVTAPE_ASSIGN_OR_RETURN(auto first_pass, OpenPass(inputs, &collect_log));
-    EVTAPE_RETURN_IF_ERROR(Collect(first_pass.get(), segments, &redactor));
+    EVTAPE_ASSIGN_OR_RETURN(auto first_pass, OpenInput(inputs, &collect_log));
+    Status s = Collect(first_pass.get(), segments, &redactor);
+    if (!s.ok() && s.code() != Status::Code::kInvalidArgument) {
+      return s.WithSuffix(" (run 'evtape recover' first to salvage the rest)");
+    }
+    EVTAPE_RETURN_IF_ERROR(s);
   }
   redactor.Finish();
   EVTAPE_ASSIGN_OR_RETURN(auto out,
                           OpenOutput(out_dir, RedactedMetadata(segments, seed, &redactor)));
-  auto second_pass = OpenPass(inputs, log);
-  Status s = second_pass.ok() ? Rewrite(second_pass->get(), &redactor, out.get()) : second_pass.status();
+  Status s = Rewrite(inputs, &redactor, out.get(), log);
   if (s.ok()) s = out->Close();
   if (!s.ok()) {
     out->Abort();
     return s;
   }
-  return RedactResult{out->stats().frames, redactor.identifiers()};
+  return RedactSummary{out->stats().frames, redactor.identifiers()};
 }
 
 }  // namespace evtape::offline

@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "util/selection.h"
-#include "replay/rewriter.h"
+#include "util/payload_rewriter.h"
 #include "replay/publisher.h"
 #include "replay/schedule.h"
 #include "replay/subject_map.h"
@@ -78,8 +78,11 @@ Result<ReplayStats> RunReplay(const ReplayOptions& options, Publisher* publisher
                               const std::atomic<bool>* stop, std::ostream& out,
                               std::ostream& diag);
 
-// The end-of-run report: human text (several lines) and JSON.
+// The end-of-run report: human text (several lines; one line for a dry run) and JSON.
 std::string FormatReport(const ReplayOptions& options, const ReplayStats& stats);
 nlohmann::json ReportJson(const ReplayOptions& options, const ReplayStats& stats);
+// ReportJson written to `path` atomically; IOError naming the path.
+Status WriteReportFile(const std::string& path, const ReplayOptions& options,
+                       const ReplayStats& stats);
 
 }  // namespace evtape::replay

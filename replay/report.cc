@@ -1,6 +1,8 @@
 // The end-of-run report of RunReplay (declared in replayer.h).
 #include <cstdio>
 
+#include "util/json.h"
+#include "util/text_file.h"
 #include "util/units.h"
 #include "replay/replayer.h"
 
@@ -47,7 +49,16 @@ nlohmann::json ReportJson(const ReplayOptions& o, const ReplayStats& s) {
   return j;
 }
 
+Status WriteReportFile(const std::string& path, const ReplayOptions& o, const ReplayStats& s) {
+  return WriteTextFileAtomically(path, DumpJson(ReportJson(o, s), 2) + "\n", "report");
+}
+
 std::string FormatReport(const ReplayOptions& o, const ReplayStats& s) {
+  if (o.dry_run) {
+    return "replay: dry run: " + std::to_string(s.messages) + " messages, " + FormatBytes(s.bytes) +
+           ", scheduled over " + FormatDuration(s.schedule_ns) + " (" + o.pace.Describe() + "), " +
+           std::to_string(s.filtered) + " filtered out\n";
+  }
   std::string r;
   char buf[256];
   const double secs = Seconds(s.duration_ns);

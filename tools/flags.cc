@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <ctime>
 #include <iostream>
 
@@ -169,6 +170,33 @@ FlagReader& FlagReader::Count(const char* name, uint64_t* out, uint64_t min) {
   auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
   if (v->empty() || ec != std::errc() || ptr != v->data() + v->size() || n < min) {
     return Fail(name, min > 0 ? "not a positive number" : "not a whole number >= 0", *v);
+  }
+  *out = n;
+  return *this;
+}
+
+namespace {
+// 1e-06 -> "0.000001", 1e9 -> "1000000000": a range users can read.
+std::string PlainNumber(double v) {
+  std::string s = std::to_string(v);
+  while (s.find('.') != std::string::npos && (s.back() == '0' || s.back() == '.')) s.pop_back();
+  return s;
+}
+}  // namespace
+
+FlagReader& FlagReader::Number(const char* name, double* out, double min, double max,
+                               const char* hint) {
+  const std::string* v = String(name);
+  if (!ok() || v == nullptr) return *this;
+  double n = 0;
+  auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+  if (v->empty() || ec != std::errc() || ptr != v->data() + v->size() || !std::isfinite(n) ||
+      n <= 0) {
+    return Fail(name, "not a positive number", *v);
+  }
+  if (n < min || n > max) {
+    std::string range = PlainNumber(min) + ".." + PlainNumber(max);
+    return Check(true, name, "'" + *v + "' is outside " + range + (*hint ? std::string(" (") + hint + ")" : ""));
   }
   *out = n;
   return *this;

@@ -84,6 +84,8 @@ class FlagReader {
   FlagReader& Size(const char* name, uint64_t* out);  // > 0
   FlagReader& Count(const char* name, uint64_t* out, uint64_t min = 1);
   FlagReader& Int(const char* name, int* out, int min, int max);
+  // A positive finite number in [min, max]; `hint` (may be "") follows the range in the error.
+  FlagReader& Number(const char* name, double* out, double min, double max, const char* hint);
   // One of `choices` (the text), stored as its index.
   FlagReader& Choice(const char* name, std::initializer_list<const char*> choices, int* out);
   // An RFC 3339 time.

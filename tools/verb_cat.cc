@@ -119,10 +119,8 @@ int RunCat(const Args& args) {
   }
   out.Flush();
   if (!out.error().empty()) return RuntimeError(kHelp, out.error());
-  for (const auto& issue : log.issues) {
-    if (issue.kind != format::ReadIssue::Kind::kUnsealed)
-      Warn(kHelp, offline::DescribeIssue(issue));
-  }
+  // Every issue, the unsealed end of a live or crashed segment too: it is why cat exits 3.
+  for (const auto& issue : log.issues) Warn(kHelp, offline::DescribeIssue(issue));
   if (st.enc.lossy_strings > 0) {
     Warn(kHelp, std::to_string(st.enc.lossy_strings) +
                     " subject/reply/detail strings were not UTF-8 and were printed as \\u00XX "

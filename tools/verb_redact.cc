@@ -3,7 +3,6 @@
 
 #include "offline/redact.h"
 #include "wasmcloud/ids.h"
-#include "wasmcloud/redact_map.h"
 #include "tools/flags.h"
 #include "tools/verbs.h"
 
@@ -72,16 +71,10 @@ int RunRedact(const Args& args) {
     return UsageError(kHelp, p);
   }
   offline::IssueLog log;
-  auto result = offline::RedactRecording(inputs, out_dir, std::move(*rules), *seed, &log);
-  if (!result.ok()) {
-    if (result.status().code() != Status::Code::kCorruption) {
-      return RuntimeError(kHelp, result.status());
-    }
-    return RuntimeError(kHelp, result.status().message() +
-                                   " (run 'evtape recover' first to salvage the rest)");
-  }
+  auto done = offline::RedactRecording(inputs, out_dir, std::move(*rules), *seed, &log);
+  if (!done.ok()) return RuntimeError(kHelp, done.status());
   for (const auto& issue : log.issues) Warn(kHelp, offline::DescribeIssue(issue));
-  std::cerr << "evtape redact: " << result->frames << " messages, " << result->identifiers
+  std::cerr << "evtape redact: " << done->frames << " messages, " << done->identifiers
             << " identifiers replaced consistently, written to " << out_dir << "\n";
   return offline::LossExitCode(log.issues);
 }

@@ -1,11 +1,5 @@
 // evtape replay: republish recordings on NATS, on time, byte-identical, deterministic.
-#include <signal.h>
-#include <time.h>
-
 #include <atomic>
-#include <charconv>
-#include <cmath>
-#include <fstream>
 #include <iostream>
 
 #include "util/json.h"
@@ -15,6 +9,7 @@
 #include "util/units.h"
 #include "replay/replayer.h"
 #include "tools/flags.h"
+#include "tools/signals.h"
 #include "tools/verbs.h"
 
 namespace evtape::cli {
@@ -42,17 +37,6 @@ const VerbHelp kHelp = {
     "  evtape replay a/ b/ --subject 'wasmbus.evt.*.host_*' --from 90s --to 5m --dry-run\n"
     "  evtape replay rec/ --rate 100 --loop 0 --loop-delay 1s --report run.json\n"
     "  evtape replay repro.jsonl --speed 10"};
-
-std::atomic<bool> g_stop{false};
-extern "C" void OnStopSignal(int) { g_stop.store(true); }
-
-template <typename T>
-std::optional<T> ParseNumber(const std::string& s) {
-  T v{};
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
-  return v;
-}
 
 po::options_description Options() {
   po::options_description pace("Pace");
@@ -101,120 +85,71 @@ po::options_description Options() {
   return all;
 }
 
-// Reads the options into ReplayOptions; returns an exit code on a usage error.
-// The CloudEvent rewrites (wasmcloud/) behind replay's payload rewrite hook.
-replay::RewriterFactory CloudEventRewrites(const wasmcloud::RewriteOptions& options) {
-  class Adapter : public replay::PayloadRewriter {
-   public:
-    explicit Adapter(const wasmcloud::RewriteOptions& o) : rw_(o) {}
-    void BeginPass(int64_t anchor_unix_ns) override { rw_.BeginPass(anchor_unix_ns); }
-    bool Rewrite(std::string_view payload, int64_t time_ns, std::string* out) override {
-      return rw_.Rewrite(payload, time_ns, out);
-    }
-
-   private:
-    wasmcloud::CloudEventRewriter rw_;
-  };
-  return [options] { return std::make_unique<Adapter>(options); };
+// --speed X|max or --rate N, --max-gap, --spin: the pace.
+void ReadPace(FlagReader& f, replay::ReplayOptions* o, int64_t* spin_ns) {
+  const std::string* speed = f.String("speed");
+  f.Check(speed != nullptr && f.Has("rate"), "speed", "cannot be used with --rate");
+  if (speed != nullptr && *speed == "max") {
+    o->pace.mode = replay::Pace::Mode::kMax;
+  } else {
+    f.Number("speed", &o->pace.speed, 1e-6, 1e9, "use 'max' for no pacing");
+  }
+  if (f.Has("rate")) {
+    o->pace.mode = replay::Pace::Mode::kRate;
+    f.Number("rate", &o->pace.rate, 1e-6, 1e9, "msg/s");
+  }
+  f.Duration("max-gap", &o->pace.max_gap_ns, FlagReader::Zero::kAllow)
+      .Duration("spin", spin_ns, FlagReader::Zero::kAllow)
+      .Duration("loop-delay", &o->loop_delay_ns, FlagReader::Zero::kAllow)
+      .Duration("reconnect-timeout", &o->flush_timeout_ns, FlagReader::Zero::kAllow);
+  f.Check(o->pace.max_gap_ns >= 0 && o->pace.mode != replay::Pace::Mode::kSpeed, "max-gap",
+          "only applies to --speed pacing");
 }
 
-std::optional<int> BuildOptions(const po::variables_map& vm, replay::ReplayOptions* o,
-                                int64_t* spin_ns) {
-  auto str = [&vm](const char* name) -> const std::string* {
-    return vm.count(name) != 0 ? &vm[name].as<std::string>() : nullptr;
-  };
-  auto usage = [](const std::string& m) { return UsageError(kHelp, m); };
-  if (vm.count("recording") == 0) return usage("missing RECORDING");
-  o->inputs = vm["recording"].as<std::vector<std::string>>();
-  if (str("speed") != nullptr && str("rate") != nullptr) {
-    return usage("--speed and --rate cannot be used together");
-  }
-  if (const std::string* s = str("speed")) {
-    if (*s == "max") {
-      o->pace.mode = replay::Pace::Mode::kMax;
-    } else {
-      auto v = ParseNumber<double>(*s);
-      if (!v || !std::isfinite(*v) || *v <= 0) {
-        return usage("--speed: '" + *s + "' is not a positive number or 'max'");
-      }
-      if (*v < 1e-6 || *v > 1e9) {
-        return usage("--speed: '" + *s + "' is outside 0.000001..1000000000 (use 'max' for no pacing)");
-      }
-      o->pace.speed = *v;
-    }
-  }
-  if (const std::string* s = str("rate")) {
-    auto v = ParseNumber<double>(*s);
-    if (!v || !std::isfinite(*v) || *v <= 0) return usage("--rate: '" + *s + "' is not a positive number");
-    if (*v < 1e-6 || *v > 1e9) return usage("--rate: '" + *s + "' is outside 0.000001..1000000000 msg/s");
-    o->pace.mode = replay::Pace::Mode::kRate;
-    o->pace.rate = *v;
-  }
-  auto duration = [&](const char* name, int64_t* out) -> std::optional<int> {
-    if (const std::string* s = str(name)) {
-      auto v = ParseDurationNs(*s);
-      if (!v || *v < 0) return usage(std::string("--") + name + ": '" + *s + "' is not a duration");
-      *out = *v;
-    }
-    return std::nullopt;
-  };
-  if (auto e = duration("max-gap", &o->pace.max_gap_ns)) return e;
-  if (auto e = duration("spin", spin_ns)) return e;
-  if (auto e = duration("loop-delay", &o->loop_delay_ns)) return e;
-  if (auto e = duration("reconnect-timeout", &o->flush_timeout_ns)) return e;
-  if (o->pace.max_gap_ns >= 0 && o->pace.mode != replay::Pace::Mode::kSpeed) {
-    return usage("--max-gap only applies to --speed pacing");
-  }
-  auto count = [&](const char* name, uint64_t* out) -> std::optional<int> {
-    if (const std::string* s = str(name)) {
-      auto v = ParseNumber<uint64_t>(*s);
-      if (!v) return usage(std::string("--") + name + ": '" + *s + "' is not a whole number >= 0");
-      *out = *v;
-    }
-    return std::nullopt;
-  };
-  uint64_t n = 0;
-  if (str("count") != nullptr) {
-    if (auto e = count("count", &n)) return e;
-    o->count = n;
-  }
-  if (auto e = count("loop", &o->loops)) return e;
-  wasmcloud::RewriteOptions rw;
-  if (auto e = count("seed", &rw.seed)) return e;
-  auto sel = SelectionFromOptions(vm);
-  if (!sel.ok()) return usage(sel.status().message());
-  o->selection = std::move(sel).value();
+// --map/--lattice rules and the CloudEvent rewrites (wasmcloud/ behind replay's hook).
+void ReadRewrites(const po::variables_map& vm, FlagReader& f, replay::ReplayOptions* o) {
   for (const char* name : {"map", "lattice"}) {
     if (vm.count(name) == 0) continue;
     for (const std::string& rule : vm[name].as<std::vector<std::string>>()) {
       Status s = std::string(name) == "map" ? o->map.AddMap(rule) : o->map.AddLattice(rule);
-      if (!s.ok()) return usage("--" + std::string(name) + ": " + s.message());
+      f.Check(!s.ok(), name, s.message());
     }
   }
-  rw.fresh_ids = vm["fresh-ids"].as<bool>();
-  if (const std::string* s = str("shift-time")) {
+  wasmcloud::RewriteOptions rw;
+  f.Count("seed", &rw.seed, 0);
+  rw.fresh_ids = f.Switch("fresh-ids");
+  if (const std::string* s = f.String("shift-time")) {
     rw.shift_time = true;
-    if (*s != "now") {
-      auto t = ParseRfc3339(*s);
-      if (!t) return usage("--shift-time: '" + *s + "' is not an RFC 3339 time");
-      o->shift_anchor_ns = *t;
-    }
+    int64_t anchor = 0;
+    if (*s != "now" && f.Time("shift-time", &anchor).ok()) o->shift_anchor_ns = anchor;
   }
-  if (rw.fresh_ids || rw.shift_time) o->rewriter = CloudEventRewrites(rw);
-  o->dry_run = vm["dry-run"].as<bool>();
-  o->skip_corrupt = vm["skip-corrupt"].as<bool>();
-  if (o->dry_run && o->loops == 0) return usage("--dry-run with --loop 0 would never end");
-  if (std::string p = StdinProblem(o->inputs, o->loops == 1 ? nullptr : "--loop reads it again");
-      !p.empty()) {
-    return usage(p);
-  }
-  return std::nullopt;
+  if (rw.fresh_ids || rw.shift_time) o->rewriter = wasmcloud::MakeRewriterFactory(rw);
 }
 
-void WriteReport(const std::string& path, const nlohmann::json& j, const std::string& who) {
-  std::ofstream f(path);
-  f << DumpJson(j, 2) << "\n";
-  if (!f) std::cerr << "evtape " << who << ": cannot write report " << path << "\n";
+// Reads the options into ReplayOptions; returns an exit code on a usage error.
+std::optional<int> BuildOptions(const po::variables_map& vm, replay::ReplayOptions* o,
+                                int64_t* spin_ns) {
+  if (vm.count("recording") == 0) return UsageError(kHelp, "missing RECORDING");
+  o->inputs = vm["recording"].as<std::vector<std::string>>();
+  FlagReader f(vm);
+  ReadPace(f, o, spin_ns);
+  if (f.Has("count")) {
+    uint64_t count = 0;
+    f.Count("count", &count, 0);
+    o->count = count;
+  }
+  f.Count("loop", &o->loops, 0);
+  ReadRewrites(vm, f, o);
+  o->dry_run = f.Switch("dry-run");
+  o->skip_corrupt = f.Switch("skip-corrupt");
+  f.Check(o->dry_run && o->loops == 0, "dry-run", "with --loop 0 would never end");
+  if (!f.ok()) return UsageError(kHelp, f.status().message());
+  auto sel = SelectionFromOptions(vm);
+  if (!sel.ok()) return UsageError(kHelp, sel.status().message());
+  o->selection = std::move(sel).value();
+  std::string p = StdinProblem(o->inputs, o->loops == 1 ? nullptr : "--loop reads it again");
+  if (!p.empty()) return UsageError(kHelp, p);
+  return std::nullopt;
 }
 
 }  // namespace
@@ -232,11 +167,8 @@ int RunReplay(const Args& args) {
   if (!conn.ok()) return UsageError(kHelp, conn.status().message());
   o.progress = StderrIsTty();
 
-  struct sigaction sa {};
-  sa.sa_handler = OnStopSignal;
-  sigemptyset(&sa.sa_mask);
-  ::sigaction(SIGINT, &sa, nullptr);
-  ::sigaction(SIGTERM, &sa, nullptr);
+  std::atomic<bool> stop{false};
+  StopSignals signals([&stop](int) { stop.store(true); });
 
   std::unique_ptr<replay::NatsPublisher> pub;
   if (!o.dry_run) {
@@ -245,13 +177,13 @@ int RunReplay(const Args& args) {
     replay::NatsPublisherSettings ps;
     ps.send_asap = o.pace.paced();
     ps.outage_timeout_ns = o.flush_timeout_ns;
-    ps.stop = &g_stop;
+    ps.stop = &stop;
     auto p = replay::NatsPublisher::Connect(*conn, ps);
     if (!p.ok()) return RuntimeError(kHelp, p.status());
     pub = std::move(p).value();
   }
-  MonotonicClock clock(spin_ns, &g_stop);
-  auto st = replay::RunReplay(o, pub.get(), &clock, &g_stop, std::cout, std::cerr);
+  MonotonicClock clock(spin_ns, &stop);
+  auto st = replay::RunReplay(o, pub.get(), &clock, &stop, std::cout, std::cerr);
   std::cout.flush();
   pub.reset();
   if (!st.ok()) {
@@ -260,14 +192,11 @@ int RunReplay(const Args& args) {
     return RuntimeError(kHelp, msg);
   }
   const replay::ReplayStats& s = *st;
-  if (o.dry_run) {
-    std::cerr << "replay: dry run: " << s.messages << " messages, " << FormatBytes(s.bytes)
-              << ", scheduled over " << FormatDuration(s.schedule_ns) << " (" << o.pace.Describe()
-              << "), " << s.filtered << " filtered out\n";
-  } else {
-    std::cerr << replay::FormatReport(o, s);
+  std::cerr << replay::FormatReport(o, s);
+  if (vm.count("report") != 0) {
+    Status w = replay::WriteReportFile(vm["report"].as<std::string>(), o, s);
+    if (!w.ok()) Warn(kHelp, w.message());
   }
-  if (vm.count("report") != 0) WriteReport(vm["report"].as<std::string>(), replay::ReportJson(o, s), "replay");
   if (s.not_sent() > 0) {
     std::string why = s.outage ? s.outage_message : "publish errors";
     return RuntimeError(kHelp, std::to_string(s.not_sent()) + " messages were not sent (" +

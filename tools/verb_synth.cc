@@ -4,11 +4,9 @@
 
 #include "wasmcloud/ids.h"
 #include "util/units.h"
-#include "offline/common.h"
-#include "wasmcloud/synth_lattice.h"
+#include "offline/synth.h"
 #include "tools/flags.h"
 #include "tools/verbs.h"
-#include "util/version.h"
 
 namespace evtape::cli {
 namespace {
@@ -90,26 +88,6 @@ std::optional<int> ParseOptions(const po::variables_map& vm, Parsed* p) {
   return std::nullopt;
 }
 
-format::Metadata SynthMetadata(const Parsed& p) {
-  format::Metadata m;
-  wasmcloud::ids::IdRng rng(p.o.seed);
-  m.recording_id = wasmcloud::ids::FormatCrockford(wasmcloud::ids::NewUlid(p.o.start_ns / 1000000, rng));
-  m.tool = std::string(kToolName);
-  m.source = "synth";
-  m.subscriptions = {"wasmbus.evt." + p.o.lattice + ".>"};
-  m.created_ns = p.o.start_ns;  // pinned: same options, same bytes
-  m.extra = nlohmann::json{{"created_by", "synth"},
-                           {"synth",
-                            {{"hosts", p.o.hosts},
-                             {"components", p.o.components},
-                             {"providers", p.o.providers},
-                             {"duration_ns", p.o.duration_ns},
-                             {"churn_per_min", p.o.churn_per_min},
-                             {"seed", p.o.seed},
-                             {"lattice", p.o.lattice}}}};
-  return m;
-}
-
 }  // namespace
 
 int RunSynth(const Args& args) {
@@ -134,28 +112,11 @@ int RunSynth(const Args& args) {
     return UsageError(kHelp, s.message());
 
   auto begin = std::chrono::steady_clock::now();
-  auto output = offline::OpenOutput(p.out, SynthMetadata(p), p.zstd_level);
-  if (!output.ok()) return RuntimeError(kHelp, output.status());
-  format::RecordingWriter& out = **output;
-  uint64_t seq = 0;
-  auto sink = [&](int64_t recv_ns, std::string_view subject, std::string_view payload) {
-    format::FrameView f;
-    f.seq = ++seq;
-    f.time_ns = recv_ns;
-    f.mono_ns = recv_ns;
-    f.subject = subject;
-    f.payload = payload;
-    return out.Add(f);
-  };
-  auto stats = wasmcloud::synth::RunSynth(p.o, sink);
-  Status s = stats.ok() ? out.Close() : stats.status();
-  if (!s.ok()) {
-    out.Abort();
-    return RuntimeError(kHelp, s);  // the message names the file
-  }
+  auto done = offline::WriteSynthRecording(p.o, p.out, p.zstd_level);
+  if (!done.ok()) return RuntimeError(kHelp, done.status());
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-  std::cerr << "evtape synth: wrote " << stats->events << " events (" << stats->heartbeats
-            << " heartbeats) in " << out.stats().segments << " segment(s) to " << p.out << " in "
+  std::cerr << "evtape synth: wrote " << done->events << " events (" << done->heartbeats
+            << " heartbeats) in " << done->segments << " segment(s) to " << p.out << " in "
             << FormatDuration(static_cast<int64_t>(secs * 1e9)) << "\n";
   return kExitOk;
 }

@@ -55,6 +55,7 @@ nlohmann::json IssueJson(const format::ReadIssue& i) {
                       {"reason", i.reason},
                       {"bytes_dropped", i.bytes_dropped}};
   j["frames_lost"] = i.frames_lost ? nlohmann::json(*i.frames_lost) : nlohmann::json(nullptr);
+  if (!i.frames_lost) j["frames_lost_at_least"] = i.min_frames_lost;
   return j;
 }
 
@@ -77,10 +78,8 @@ int RunVerify(const Args& args) {
   uint64_t lost = 0;
   bool lost_unknown = false;
   for (const auto& i : log.issues) {
-    if (i.frames_lost)
-      lost += *i.frames_lost;
-    else if (i.bytes_dropped > 0)
-      lost_unknown = true;
+    lost += i.frames_lost.value_or(i.min_frames_lost);
+    lost_unknown |= !i.frames_lost.has_value();
   }
   const char* verdict = code == kExitOk ? "clean" : code == kExitLoss ? "incomplete" : "corrupt";
   if (vm.count("json") != 0) {
@@ -111,8 +110,9 @@ int RunVerify(const Args& args) {
                 << jsonl.lines << " lines), ";
     }
     std::cout << totals.frames << " frames, " << totals.gaps << " gaps, " << log.issues.size()
-              << " issues, " << lost << (lost_unknown ? "+ (some unknown)" : "")
-              << " frames lost: " << verdict << "\n";
+              << " issues, " << (lost_unknown ? "at least " : "") << lost
+              << " frames lost" << (lost_unknown ? " (some counts unknown)" : "") << ": "
+              << verdict << "\n";
   }
   if (code != kExitOk) {
     // One diagnostic line for scripts and humans; the details went to stdout.

@@ -1,5 +1,6 @@
 #include "wasmcloud/cloudevent_rewrite.h"
 
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "util/units.h"
@@ -58,6 +59,10 @@ bool CloudEventRewriter::Rewrite(std::string_view payload, int64_t receive_time_
   *out = doc.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::ignore);
   ++rewritten_;
   return true;
+}
+
+RewriterFactory MakeRewriterFactory(const RewriteOptions& options) {
+  return [options] { return std::make_unique<CloudEventRewriter>(options); };
 }
 
 }  // namespace evtape::wasmcloud

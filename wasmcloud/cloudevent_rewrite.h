@@ -21,6 +21,7 @@
 
 #include "wasmcloud/ids.h"
 #include "wasmcloud/cloudevent_peek.h"
+#include "util/payload_rewriter.h"
 
 namespace evtape::wasmcloud {
 
@@ -30,17 +31,17 @@ struct RewriteOptions {
   uint64_t seed = 0;
 };
 
-class CloudEventRewriter {
+class CloudEventRewriter : public PayloadRewriter {
  public:
   explicit CloudEventRewriter(const RewriteOptions& options)
       : options_(options), rng_(options.seed) {}
   bool active() const { return options_.fresh_ids || options_.shift_time; }
   // Starts a pass whose first event's `time` moves to anchor_unix_ns (used by --shift-time).
-  void BeginPass(int64_t anchor_unix_ns);
+  void BeginPass(int64_t anchor_unix_ns) override;
   // True and *out set when `payload` is a JSON CloudEvent that was changed; false otherwise
   // (the caller then publishes the original bytes). receive_time_ns stands in for a missing
   // or unparsable `time` when an id needs a timestamp.
-  bool Rewrite(std::string_view payload, int64_t receive_time_ns, std::string* out);
+  bool Rewrite(std::string_view payload, int64_t receive_time_ns, std::string* out) override;
   uint64_t rewritten() const { return rewritten_; }
 
  private:
@@ -52,6 +53,9 @@ class CloudEventRewriter {
   std::string scratch_;
   uint64_t rewritten_ = 0;
 };
+
+// The factory replay's hook takes: a fresh rewriter (same seed, same ids) for every run.
+RewriterFactory MakeRewriterFactory(const RewriteOptions& options);
 
 // RFC 3339 UTC with `digits` (0..9) fractional digits and a Z suffix.
 std::string FormatRfc3339Digits(int64_t unix_ns, int digits);

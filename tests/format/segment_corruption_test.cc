@@ -155,6 +155,35 @@ TEST_CASE("a damaged record header costs exactly the frames of its chunk", "[for
   CHECK(*r.issues[0].frames_lost == c.frame_count);
 }
 
+TEST_CASE("a flipped byte in the file magic costs no frame: the reader reads on", "[format]") {
+  Fixture fx = MakeSmallSegment();
+  for (size_t pos : {0u, 3u, 7u, 13u}) {  // magic bytes, and the header CRC for comparison
+    std::string b = fx.bytes;
+    b[pos] ^= 0x20;
+    MemFileSystem fs;
+    fs.files["d/000001.seg"] = b;
+    INFO("flip at " << pos);
+    ReadResult r = ReadAll(&fs, "d/000001.seg", Recovery::kSkipDamage);
+    REQUIRE(r.status.ok());
+    REQUIRE(r.issues.size() == 1);
+    CHECK(r.issues[0].kind == ReadIssue::Kind::kCorruption);
+    CHECK(r.issues[0].reason == "bad file header");
+    CHECK(r.issues[0].bytes_dropped == format::kFileHeaderSize);
+    REQUIRE(r.issues[0].frames_lost.has_value());
+    CHECK(*r.issues[0].frames_lost == 0);
+    CHECK(r.frames == fx.frames);
+    CHECK(r.stats.sealed);
+    auto m = format::ReadMetadata(&fs, "d/000001.seg");
+    CHECK(m.ok());
+    CHECK(ReadAll(&fs, "d/000001.seg", Recovery::kStrict).status.IsCorruption());
+  }
+  // A file that is not ours stays refused, whatever its name.
+  MemFileSystem fs;
+  fs.files["d/000001.seg"] = std::string(200, 'x');
+  CHECK(ReadAll(&fs, "d/000001.seg", Recovery::kSkipDamage).status.code() ==
+        Status::Code::kInvalidArgument);
+}
+
 TEST_CASE("a wiped region loses only the chunks it touches, counted exactly", "[format]") {
   Fixture fx = MakeSmallSegment(200, 300);
   const auto& first = fx.footer.chunks[3];

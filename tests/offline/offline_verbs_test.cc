@@ -115,18 +115,59 @@ TEST_CASE("info and cat on an unsealed recording", "[info][cat]") {
   WriteSpec spec;
   spec.seal_last = false;
   auto segs = WriteRecording(tmp / "rec", MakeFrames(200), spec);
+  // Every frame reads back, but what came after the last record is unknown: all three verbs
+  // say so and exit 3 alike (completed, possibly with loss), never "0 lost".
   auto info = Evtape({"info", tmp / "rec", "--json"});
-  REQUIRE(info.exit_code == 0);
+  REQUIRE(info.exit_code == 3);
   json j = Json(info.out);
   CHECK(j["messages"] == 200);
   CHECK(j["segments"][0]["scanned"] == true);
   CHECK(j["types"]["com.wasmcloud.lattice.host_heartbeat"]["count"].get<int>() > 0);
+  REQUIRE(j["issues"].size() == 1);
+  CHECK(j["issues"][0].get<std::string>().find("frames lost unknown") != std::string::npos);
   auto cat = Evtape({"cat", tmp / "rec"});
-  CHECK(cat.exit_code == 0);
+  CHECK(cat.exit_code == 3);
   CHECK(CountLines(cat.out) == 200);
+  CHECK(cat.err.find("unsealed") != std::string::npos);
   auto verify = Evtape({"verify", tmp / "rec"});
   CHECK(verify.exit_code == 3);
   CHECK(verify.out.find("unsealed") != std::string::npos);
+  CHECK(verify.out.find("at least 0 frames lost (some counts unknown)") != std::string::npos);
+}
+
+TEST_CASE("a torn tail's loss is a lower bound, never an exact 0, and recover says so",
+          "[verify][recover]") {
+  TempDir tmp;
+  auto segs = WriteRecording(tmp / "rec", MakeFrames(29));
+  // Cut inside the first record after the metadata: the file held 29 frames, none survive.
+  auto probe = Evtape({"verify", tmp / "rec", "--json"});
+  REQUIRE(probe.exit_code == 0);
+  TruncateTo(segs[0], 217);
+  auto verify = Evtape({"verify", tmp / "rec", "--json"});
+  CHECK(verify.exit_code == 3);
+  json v = Json(verify.out);
+  CHECK(v["frames_lost_unknown"] == true);
+  REQUIRE_FALSE(v["issues"].empty());
+  CHECK(v["issues"][0]["frames_lost"].is_null());
+  auto rec = Evtape({"recover", tmp / "rec", "-o", tmp / "fixed"});
+  CHECK(rec.exit_code != 0);
+  CHECK(rec.err.find("nothing recoverable") != std::string::npos);
+}
+
+TEST_CASE("an exact count of earlier damage does not hide an unsealed end", "[verify]") {
+  TempDir tmp;
+  WriteSpec spec;
+  spec.seal_last = false;
+  auto segs = WriteRecording(tmp / "rec", MakeFrames(400), spec);
+  std::string b = testutil::ReadFile(segs[0]);
+  b[b.size() / 2] ^= 0x40;  // inside a chunk in the middle
+  testutil::WriteFile(segs[0], b);
+  auto verify = Evtape({"verify", tmp / "rec", "--json"});
+  json v = Json(verify.out);
+  CHECK(v["frames_lost_unknown"] == true);
+  bool unsealed = false;
+  for (const auto& i : v["issues"]) unsealed |= i["kind"] == "unsealed";
+  CHECK(unsealed);
 }
 
 TEST_CASE("verify, cat and recover on a truncated recording", "[verify][recover]") {

@@ -1,4 +1,5 @@
-// The payload rewrite hook of replay. Replay itself is payload-agnostic; a layer that
+// The payload rewrite hook of replay (next to Selection's PayloadFilter: both hooks live here, in
+// the vocabulary every layer shares). Replay itself is payload-agnostic; a layer that
 // understands payloads (wasmcloud's CloudEvent rewrites: --fresh-ids, --shift-time) supplies a
 // factory, and the replayer makes one rewriter per run, so that every run starts from the
 // same state (deterministic output for the same options).
@@ -12,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-namespace evtape::replay {
+namespace evtape {
 
 class PayloadRewriter {
  public:
@@ -27,4 +28,4 @@ class PayloadRewriter {
 
 using RewriterFactory = std::function<std::unique_ptr<PayloadRewriter>()>;
 
-}  // namespace evtape::replay
+}  // namespace evtape
