@@ -9,7 +9,10 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "format/bundle.h"
 #include "format/file.h"
+
+#include "format/bundle.h"
 #include "format/file_direct.h"
 
 namespace evtape {
@@ -126,7 +129,14 @@ class PosixFileSystem final : public FileSystem {
     // O_NONBLOCK: opening a FIFO (or a device) for reading would otherwise wait forever for a
     // writer; we refuse anything but a regular file right after opening.
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) return Status::FromErrno(path, errno);
+    if (fd < 0) {
+      int err = errno;
+      // BUNDLE/NAME: an entry of a bundle file (format/bundle.h), read in place.
+      if (err == ENOTDIR) {
+        if (auto member = format::OpenBundleMember(path); member.ok()) return member;
+      }
+      return Status::FromErrno(path, err);
+    }
     struct stat st;
     if (::fstat(fd, &st) != 0) {
       Status s = Status::FromErrno(path + ": stat", errno);

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "format/bundle.h"
+
 namespace evtape::format {
 namespace {
 
@@ -42,6 +44,7 @@ Result<std::vector<std::string>> ListSegments(FileSystem* fs, const std::string&
   if (!IsDirectory(path)) {
     struct stat st;
     if (::stat(path.c_str(), &st) != 0) return Status::NotFound(path + ": no such file or directory");
+    if (IsBundle(path)) return BundleSegmentPaths(path);  // read in place, like a directory
     return std::vector<std::string>{path};
   }
   EVTAPE_ASSIGN_OR_RETURN(auto names, fs->ListDir(path));

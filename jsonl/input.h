@@ -1,7 +1,8 @@
 // What a reading verb reads, opened by path as one FrameSource: a recording directory, a
-// segment file, a JSON lines file (a name ending in ".jsonl"), or standard input ("-", read as
-// JSON lines). Every verb that reads frames opens its inputs here, so each accepts all of them.
-// It lives in jsonl/ because this is the library that knows both formats.
+// segment file, an evtape bundle (format/bundle.h: read in place like a directory), a JSON lines
+// file (a name ending in ".jsonl"), or standard input ("-", read as JSON lines). Every verb
+// that reads frames opens its inputs here, so each accepts all of them. It lives in jsonl/
+// because this is the library that knows both formats.
 //
 // Several inputs are opened up front, in argument order, so a missing or unreadable one fails
 // before anything is read (and a writing verb writes nothing); then they are read one after the

@@ -130,9 +130,10 @@ Status CollectSegment(const std::string& path, bool force_scan, RecordingInfo* i
   FileSystem* fs = FileSystem::Default();
   SegmentInfo seg;
   seg.path = path;
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0) return Status::FromErrno(path, errno);
-  seg.file_bytes = static_cast<uint64_t>(st.st_size);
+  {  // through the file seam, which also opens a segment inside a bundle (format/bundle.h)
+    EVTAPE_ASSIGN_OR_RETURN(auto file, fs->NewRandomAccessFile(path));
+    EVTAPE_ASSIGN_OR_RETURN(seg.file_bytes, file->Size());
+  }
   std::optional<format::Footer> footer;
   if (!force_scan) {
     EVTAPE_ASSIGN_OR_RETURN(footer, format::ReadFooter(fs, path));

@@ -4,17 +4,13 @@
 #include <iostream>
 #include <string_view>
 
+#include "tools/self_docs.h"
 #include "tools/verbs.h"
-#include "util/version.h"
 
 namespace evtape::cli {
 namespace {
 
-struct Verb {
-  const char* name;
-  const char* summary;
-  int (*run)(const Args&);
-};
+using Verb = VerbEntry;
 
 // The order is the order of `evtape --help`: capture and replay first, then the offline verbs.
 constexpr Verb kVerbs[] = {
@@ -33,6 +29,9 @@ constexpr Verb kVerbs[] = {
     {"redact", "replace identifiers so a recording can be shared", &RunRedact},
     {"lint", "check wasmCloud lattice events against the 1.x wire format", &RunLint},
     {"synth", "generate a realistic synthetic lattice recording", &RunSynth},
+    {"bundle", "write a recording as one shareable file, or unpack one", &RunBundle},
+    {"report", "write one self-contained HTML page about a recording", &RunReport},
+    {"export", "write a recording in another tool's format (MCAP)", &RunExport},
 };
 
 void PrintUsage(std::ostream& out) {
@@ -55,12 +54,13 @@ int Main(int argc, char** argv) {
     return 2;
   }
   std::string_view first = argv[1];
-  if (first == "--help" || first == "-h" || first == "help") {
+  if (first == "--help" || first == "-h") {
     PrintUsage(std::cout);
     return 0;
   }
+  if (first == "help") return RunHelp(kVerbs, Args(argv + 2, argv + argc), &PrintUsage);
   if (first == "--version" || first == "version") {
-    std::cout << "evtape " << kVersion << "\n";
+    PrintVersion(std::cout);
     return 0;
   }
   for (const Verb& v : kVerbs) {

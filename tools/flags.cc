@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "offline/common.h"
+#include "tools/self_docs.h"
 #include "util/units.h"
 #include "wasmcloud/type_filter.h"
 
@@ -64,6 +65,15 @@ std::optional<int> ParseArgs(const VerbHelp& help, const po::options_description
                              const std::vector<std::string>& args, po::variables_map* vm) {
   po::options_description all(options);
   all.add_options()("help,h", "show this help and exit");
+  // The hidden words of tools/self_docs.h: man pages and completions from this very description.
+  if (args.size() == 1 && args[0] == kManWord) {
+    PrintVerbManPage(help, all, std::cout);
+    return kExitOk;
+  }
+  if (args.size() == 1 && args[0] == kFlagsWord) {
+    PrintFlagList(all, std::cout);
+    return kExitOk;
+  }
   try {
     po::store(po::command_line_parser(args)
                   .options(all)
@@ -99,6 +109,14 @@ std::optional<int> ParseRecordingArgs(const VerbHelp& help, const po::options_de
   if (vm->count("output") == 0) return UsageError(help, "missing -o OUT (the recording to write)");
   *output = (*vm)["output"].as<std::string>();
   if (Status s = offline::CheckOutputPath(*output, *inputs); !s.ok()) return UsageError(help, s.message());
+  return std::nullopt;
+}
+
+std::optional<int> CheckOutputFile(const VerbHelp& help, const std::string& out, bool force) {
+  struct stat st;
+  if (::stat(out.c_str(), &st) != 0) return std::nullopt;
+  if (!S_ISREG(st.st_mode)) return UsageError(help, "-o " + out + ": exists and is not a file");
+  if (!force) return UsageError(help, "-o " + out + ": exists (--force replaces it)");
   return std::nullopt;
 }
 

@@ -122,6 +122,12 @@ void AddSubjectOptions(po::options_description* desc, const char* what);
 Result<std::vector<std::string>> ReadSubjects(const po::variables_map& vm,
                                               const std::string& fallback);
 
+// --- Output files ---
+// The rule of every verb that writes one file (bundle, report, export): -o must not exist
+// unless `force`, and never be anything but a regular file. Returns the exit code (2, one
+// usage line) when it must stop, std::nullopt to go on.
+std::optional<int> CheckOutputFile(const VerbHelp& help, const std::string& out, bool force);
+
 // --- Output directories ---
 // "<prefix>-YYYYMMDD-HHMMSS" in local time.
 std::string DefaultOutputDir(const std::string& prefix);

@@ -24,5 +24,8 @@ int RunRedact(const Args& args);
 int RunLint(const Args& args);
 int RunSynth(const Args& args);
 int RunTest(const Args& args);
+int RunBundle(const Args& args);
+int RunReport(const Args& args);
+int RunExport(const Args& args);
 
 }  // namespace evtape::cli
