@@ -37,7 +37,8 @@ format::Frame MakeFrame(Input* in, uint64_t seq, int64_t* time_ns) {
 }
 
 const std::string& ScratchDir::Path() {
-  static const std::string path = [] {
+  // Never destroyed: the exit handler below still needs it.
+  static const std::string& path = *new std::string([] {
     const char* tmp = std::getenv("TMPDIR");
     std::string tmpl = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") +
                        "/evtape-fuzz-XXXXXX";
@@ -48,7 +49,7 @@ const std::string& ScratchDir::Path() {
     // Removed at exit (libFuzzer ends with exit()); a crash leaves it for inspection.
     std::atexit([] { std::filesystem::remove_all(Path()); });
     return tmpl;
-  }();
+  }());
   return path;
 }
 

@@ -5,6 +5,7 @@
 // which are encoded, and must decode back exactly unless reported lossy.
 // Always: no exception escapes, no crash on any text.
 #include <cstddef>
+#include <algorithm>
 #include <cstdint>
 
 #include "fuzz/fuzz_util.h"
@@ -67,8 +68,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   CheckReencode(d);
   d.kind = jsonl::DecodedLine::Kind::kGap;
   d.gap.reason = static_cast<format::GapReason>(in.Range(0, 7));
+  // A gap's window never ends before it starts (the decoder refuses that, as no writer makes it).
   d.gap.start_ns = static_cast<int64_t>(in.U64());
-  d.gap.end_ns = static_cast<int64_t>(in.U64());
+  const uint64_t start = static_cast<uint64_t>(d.gap.start_ns);
+  const uint64_t room = static_cast<uint64_t>(INT64_MAX) - start;  // modulo 2^64: exact
+  d.gap.end_ns = static_cast<int64_t>(start + std::min(in.U64(), room));
   if (in.Bool()) d.gap.count = in.U64();
   d.gap.after_seq = in.U64();
   d.gap.detail = in.Bytes(64);
