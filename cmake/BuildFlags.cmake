@@ -14,3 +14,8 @@ foreach(san IN LISTS EVTAPE_SANITIZERS)
                          -fno-sanitize-recover=all)
   target_link_options(evtape_build_flags INTERFACE -fsanitize=${san})
 endforeach()
+# EVTAPE_FUZZ: coverage instrumentation for libFuzzer in all of evtape's code (the fuzz
+# executables add -fsanitize=fuzzer themselves, fuzz/CMakeLists.txt).
+if(EVTAPE_FUZZ)
+  target_compile_options(evtape_build_flags INTERFACE -fsanitize=fuzzer-no-link)
+endif()

@@ -41,7 +41,10 @@ std::string EncodeFooterBody(const Footer& f) {
     PutVarint64(&s, c.first_seq);
     PutVarint64(&s, c.frame_count);
     PutVarint64(&s, ZigZag(c.first_time_ns));
-    PutVarint64(&s, ZigZag(c.last_time_ns - c.first_time_ns));
+    // Modulo 2^64, as DecodeChunks adds it back: frame times are any int64, and their
+    // difference need not fit one.
+    PutVarint64(&s, ZigZag(static_cast<int64_t>(static_cast<uint64_t>(c.last_time_ns) -
+                                                static_cast<uint64_t>(c.first_time_ns))));
   }
   PutVarint64(&s, f.gaps.size());
   for (const auto& g : f.gaps) {

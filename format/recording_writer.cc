@@ -100,8 +100,12 @@ Status RecordingWriter::Open() {
 Status RecordingWriter::Add(FrameView frame) {
   if (!status_.ok()) return status_;
   if (closed_) return Status::InvalidArgument(options_.dir + ": recording writer is closed");
+  // The elapsed time only when it is positive: then it fits a uint64 whatever the two times
+  // (any int64, e.g. from an imported file).
   if (writer_ && writer_->stats().frames > 0 && options_.max_segment_duration_ns > 0 &&
-      frame.mono_ns - segment_start_mono_ >= options_.max_segment_duration_ns) {
+      frame.mono_ns > segment_start_mono_ &&
+      static_cast<uint64_t>(frame.mono_ns) - static_cast<uint64_t>(segment_start_mono_) >=
+          static_cast<uint64_t>(options_.max_segment_duration_ns)) {
     EVTAPE_RETURN_IF_ERROR(Sticky(SealSegment()));
   }
   if (!writer_) EVTAPE_RETURN_IF_ERROR(Sticky(OpenSegment()));

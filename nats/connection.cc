@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <fstream>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -90,19 +92,47 @@ Status SetAuthAndTls(natsOptions* o, const ConnectionOptions& c) {
   return Status::Ok();
 }
 
-void OnDisconnectedThunk(natsConnection*, void* l) {
-  static_cast<ConnectionListener*>(l)->OnDisconnected();
+}  // namespace
+
+struct ListenerContext {
+  ConnectionListener* listener = nullptr;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool closed = false;  // the closed callback ran
+};
+
+void ConnectionDeleter::operator()(natsConnection* c) const {
+  natsConnection_Close(c);
+  if (context) {
+    std::unique_lock<std::mutex> lock(context->mu);
+    if (!context->cv.wait_for(lock, std::chrono::seconds(10), [&] { return context->closed; })) {
+      // nats.c never called back: keep the context for a callback that may still come.
+      new std::shared_ptr<ListenerContext>(context);
+    }
+  }
+  natsConnection_Destroy(c);
 }
-void OnReconnectedThunk(natsConnection*, void* l) {
-  static_cast<ConnectionListener*>(l)->OnReconnected();
+
+namespace {
+
+ConnectionListener* ListenerOf(void* context) {
+  return static_cast<ListenerContext*>(context)->listener;
 }
-void OnClosedThunk(natsConnection*, void* l) { static_cast<ConnectionListener*>(l)->OnClosed(); }
+void OnDisconnectedThunk(natsConnection*, void* l) { ListenerOf(l)->OnDisconnected(); }
+void OnReconnectedThunk(natsConnection*, void* l) { ListenerOf(l)->OnReconnected(); }
+void OnClosedThunk(natsConnection*, void* l) {
+  ListenerOf(l)->OnClosed();
+  auto* context = static_cast<ListenerContext*>(l);
+  std::lock_guard<std::mutex> lock(context->mu);
+  context->closed = true;
+  context->cv.notify_all();
+}
 void OnErrorThunk(natsConnection*, natsSubscription* sub, natsStatus err, void* l) {
-  static_cast<ConnectionListener*>(l)->OnError(sub, err);
+  ListenerOf(l)->OnError(sub, err);
 }
 
 Result<OptionsPtr> BuildOptions(const ConnectionOptions& c, const ConnectSettings& s,
-                                const std::string& url) {
+                                const std::string& url, ListenerContext* context) {
   natsOptions* raw = nullptr;
   EVTAPE_RETURN_IF_ERROR(FromNats(natsOptions_Create(&raw), "natsOptions_Create"));
   OptionsPtr o(raw);
@@ -136,8 +166,8 @@ Result<OptionsPtr> BuildOptions(const ConnectionOptions& c, const ConnectSetting
     EVTAPE_RETURN_IF_ERROR(FromNats(
         natsOptions_SetReconnectBufSize(o.get(), s.reconnect_buffer_bytes), "reconnect buffer"));
   }
-  if (s.listener != nullptr) {
-    void* l = s.listener;
+  if (context != nullptr) {
+    void* l = context;
     EVTAPE_RETURN_IF_ERROR(FromNats(
         natsOptions_SetDisconnectedCB(o.get(), OnDisconnectedThunk, l), "disconnected cb"));
     EVTAPE_RETURN_IF_ERROR(FromNats(
@@ -267,11 +297,16 @@ Result<ConnectionOptions> ConnectionOptionsFromArgs(
 Result<ConnectionPtr> Connect(const ConnectionOptions& c, const ConnectSettings& s) {
   EVTAPE_RETURN_IF_ERROR(ValidateConnectionOptions(c));
   const std::string shown = RedactUrl(c.server);
-  EVTAPE_ASSIGN_OR_RETURN(OptionsPtr opts, BuildOptions(c, s, c.server));
+  std::shared_ptr<ListenerContext> context;
+  if (s.listener != nullptr) {
+    context = std::make_shared<ListenerContext>();
+    context->listener = s.listener;
+  }
+  EVTAPE_ASSIGN_OR_RETURN(OptionsPtr opts, BuildOptions(c, s, c.server, context.get()));
   while (true) {
     natsConnection* raw = nullptr;
     natsStatus st = natsConnection_Connect(&raw, opts.get());
-    if (st == NATS_OK) return ConnectionPtr(raw);
+    if (st == NATS_OK) return ConnectionPtr(raw, ConnectionDeleter{context});
     Status err = FromNats(st, "cannot connect to " + shown);
     if (!c.retry_connect || !Retryable(st)) return err;
     // Wait between attempts in small steps so that a cancellation is seen quickly.

@@ -49,12 +49,15 @@ Status ValidateConnectionOptions(const ConnectionOptions& options);
 struct OptionsDeleter {
   void operator()(natsOptions* o) const { natsOptions_Destroy(o); }
 };
+// The closure nats.c hands to a connection's callbacks (connection.cc).
+struct ListenerContext;
 struct ConnectionDeleter {
-  // Close first so that pending callbacks finish before the memory goes.
-  void operator()(natsConnection* c) const {
-    natsConnection_Close(c);
-    natsConnection_Destroy(c);
-  }
+  // Closes the connection, then, when it has a listener, waits (at most 10 s) until nats.c ran
+  // the closed callback, the last callback it makes, on its own thread: only then may the
+  // listener go. natsConnection_Close and _Destroy return before the callbacks queued for
+  // that thread ran (a race ThreadSanitizer found: the listener freed under a late callback).
+  void operator()(natsConnection* c) const;
+  std::shared_ptr<ListenerContext> context;  // null: no listener
 };
 struct SubscriptionDeleter {
   void operator()(natsSubscription* s) const { natsSubscription_Destroy(s); }

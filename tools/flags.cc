@@ -58,11 +58,12 @@ std::string ExtraPositional(const po::options_description& all,
   return "?";
 }
 
-}  // namespace
+bool parse_only = false;  // SetParseOnlyForTesting
 
-std::optional<int> ParseArgs(const VerbHelp& help, const po::options_description& options,
-                             const po::positional_options_description& positional,
-                             const std::vector<std::string>& args, po::variables_map* vm) {
+// ParseArgs without the parse-only seam.
+std::optional<int> Parse(const VerbHelp& help, const po::options_description& options,
+                         const po::positional_options_description& positional,
+                         const std::vector<std::string>& args, po::variables_map* vm) {
   po::options_description all(options);
   all.add_options()("help,h", "show this help and exit");
   // The hidden words of tools/self_docs.h: man pages and completions from this very description.
@@ -95,21 +96,35 @@ std::optional<int> ParseArgs(const VerbHelp& help, const po::options_description
   return std::nullopt;
 }
 
+// What the parsers return when the verb may run.
+std::optional<int> Proceed() { return parse_only ? std::optional<int>(kExitOk) : std::nullopt; }
+
+}  // namespace
+
+void SetParseOnlyForTesting(bool on) { parse_only = on; }
+
+std::optional<int> ParseArgs(const VerbHelp& help, const po::options_description& options,
+                             const po::positional_options_description& positional,
+                             const std::vector<std::string>& args, po::variables_map* vm) {
+  if (auto code = Parse(help, options, positional, args, vm)) return code;
+  return Proceed();
+}
+
 std::optional<int> ParseRecordingArgs(const VerbHelp& help, const po::options_description& options,
                                       const Args& args, po::variables_map* vm,
                                       std::vector<std::string>* inputs, std::string* output,
                                       const char* missing_input) {
   po::positional_options_description pos;
   pos.add("input", -1);
-  if (auto code = ParseArgs(help, options, pos, args, vm)) return code;
+  if (auto code = Parse(help, options, pos, args, vm)) return code;
   if (vm->count("input") == 0) return UsageError(help, missing_input);
   *inputs = (*vm)["input"].as<std::vector<std::string>>();
   if (std::string p = StdinProblem(*inputs); !p.empty()) return UsageError(help, p);
-  if (output == nullptr) return std::nullopt;
+  if (output == nullptr) return Proceed();
   if (vm->count("output") == 0) return UsageError(help, "missing -o OUT (the recording to write)");
   *output = (*vm)["output"].as<std::string>();
   if (Status s = offline::CheckOutputPath(*output, *inputs); !s.ok()) return UsageError(help, s.message());
-  return std::nullopt;
+  return Proceed();
 }
 
 std::optional<int> CheckOutputFile(const VerbHelp& help, const std::string& out, bool force) {

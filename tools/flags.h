@@ -40,6 +40,11 @@ std::optional<int> ParseArgs(const VerbHelp& help, const po::options_description
                              const po::positional_options_description& positional,
                              const std::vector<std::string>& args, po::variables_map* vm);
 
+// Test seam for the CLI fuzz target (fuzz/cli_args.cc): while on, ParseArgs and
+// ParseRecordingArgs return kExitOk where they would let the verb run, so that any command line
+// can be parsed in-process without running a verb. Off in the product. Not thread-safe.
+void SetParseOnlyForTesting(bool on);
+
 // Prints "evtape NAME: message (see 'evtape NAME --help')" to stderr; returns 2.
 int UsageError(const VerbHelp& help, const std::string& message);
 // Prints "evtape NAME: message" to stderr; returns 1.

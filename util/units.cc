@@ -147,11 +147,20 @@ std::optional<int64_t> ParseRfc3339(std::string_view s) {
   if (i != s.size()) return std::nullopt;
   int64_t days = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
   int64_t secs = days * 86400 + h * 3600 + mi * 60 + se - offset_s;
-  // Nanoseconds since 1970 in a signed 64-bit integer reach from 1677-09-21T00:12:43Z to
-  // 2262-04-11T23:47:16Z; a time outside that range cannot be represented (it would wrap).
-  constexpr int64_t kMaxSecs = INT64_MAX / 1000000000 - 1, kMinSecs = INT64_MIN / 1000000000 + 1;
-  if (secs > kMaxSecs || secs < kMinSecs) return std::nullopt;
-  return secs * 1000000000 + frac;
+  // Nanoseconds since 1970 in a signed 64-bit integer reach from
+  // 1677-09-21T00:12:43.145224192Z to 2262-04-11T23:47:16.854775807Z; a time outside that range
+  // cannot be represented (it would wrap). Every time inside it is accepted, so that what
+  // FormatRfc3339Nanos prints (`cat`) always parses back (`import`).
+  if (secs < 0 && frac > 0) {  // the same time, with secs * 10^9 nearer to 0
+    secs += 1;
+    frac -= 1000000000;
+  }
+  int64_t ns;
+  if (__builtin_mul_overflow(secs, int64_t{1000000000}, &ns) ||
+      __builtin_add_overflow(ns, frac, &ns)) {
+    return std::nullopt;
+  }
+  return ns;
 }
 
 std::string FormatDuration(int64_t ns) {
