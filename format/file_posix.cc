@@ -133,7 +133,9 @@ class PosixFileSystem final : public FileSystem {
       int err = errno;
       // BUNDLE/NAME: an entry of a bundle file (format/bundle.h), read in place.
       if (err == ENOTDIR) {
-        if (auto member = format::OpenBundleMember(path); member.ok()) return member;
+        // A missing entry is NotFound, as a missing file in a directory would be.
+        auto member = format::OpenBundleMember(path);
+        if (member.ok() || member.status().IsNotFound()) return member;
       }
       return Status::FromErrno(path, err);
     }

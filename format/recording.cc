@@ -80,7 +80,8 @@ Result<DirState> InspectDir(FileSystem* fs, const std::string& dir) {
   for (const auto& n : names) {
     if (SegmentIndexOf(n) >= 0) {
       segments = true;
-    } else if (!IsCompactionTemp(n) && n != kLockFileName) {
+    } else if (!IsCompactionTemp(n) && n != kLockFileName &&
+               n != kRingStateFileName && n != kRingStateFileName + std::string(".tmp")) {
       return DirState::kOther;
     }
   }
@@ -114,16 +115,33 @@ Result<std::unique_ptr<RecordingReader>> RecordingReader::Open(
 template <typename ReadFn>
 Result<bool> RecordingReader::Read(ReadFn read) {
   while (true) {
-    if (reader_) {
+    if (reader_) {  // null after a segment the ring deleted (OpenListed)
       EVTAPE_ASSIGN_OR_RETURN(bool more, read(reader_.get()));
       if (more) return true;
       AddReadStats(&done_stats_, reader_->stats());
       reader_.reset();
     }
     if (next_segment_ >= segments_.size()) return false;
-    EVTAPE_ASSIGN_OR_RETURN(reader_,
-                            SegmentReader::Open(fs_, segments_[next_segment_++], options_));
+    EVTAPE_ASSIGN_OR_RETURN(reader_, OpenListed(segments_[next_segment_++]));
   }
+}
+
+// A recording read while it is written changes under the reader: the open segment listed as
+// NNNNNN.seg.open may be sealed (renamed to NNNNNN.seg) by now, and a ring recorder
+// (ring_state.h) may have deleted its oldest segments since they were listed. Those are read
+// under their new name or skipped (null reader); any other missing file is an error.
+Result<std::unique_ptr<SegmentReader>> RecordingReader::OpenListed(const std::string& path) {
+  auto r = SegmentReader::Open(fs_, path, options_);
+  if (r.ok() || r.status().code() != Status::Code::kNotFound) return r;
+  const std::string suffix = kOpenSuffix;
+  if (path.ends_with(suffix)) {
+    auto sealed = SegmentReader::Open(fs_, path.substr(0, path.size() - suffix.size()), options_);
+    if (sealed.ok() || sealed.status().code() != Status::Code::kNotFound) return sealed;
+  }
+  if (fs_->NewRandomAccessFile(JoinPath(DirName(path), kRingStateFileName)).ok()) {
+    return std::unique_ptr<SegmentReader>();  // deleted by the ring: not a loss
+  }
+  return r;
 }
 
 Result<bool> RecordingReader::Next(Entry* entry) {

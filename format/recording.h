@@ -58,6 +58,7 @@ class RecordingReader : public FrameSource {
                   const ReaderOptions& o);
   template <typename ReadFn>
   Result<bool> Read(ReadFn read);
+  Result<std::unique_ptr<SegmentReader>> OpenListed(const std::string& path);
   FileSystem* fs_;
   std::string name_;
   std::vector<std::string> segments_;

@@ -80,5 +80,8 @@ inline constexpr const char* kCompactingSuffix = ".compacting";
 // evtape.lock: the file a recorder holds an flock on while it writes the directory (one
 // recorder per directory). Part of a recording directory, never read as a segment.
 inline constexpr const char* kLockFileName = "evtape.lock";
+// evtape.ring.json: what a ring recorder (`record --ring`) deleted from the directory's start
+// (format/ring_state.h). Part of a recording directory, never read as a segment.
+inline constexpr const char* kRingStateFileName = "evtape.ring.json";
 
 }  // namespace evtape::format

@@ -164,6 +164,9 @@ Result<RecordingInfo> CollectInfo(const std::vector<std::string>& inputs, bool f
       continue;
     }
     EVTAPE_ASSIGN_OR_RETURN(auto segments, format::ListSegments(FileSystem::Default(), input));
+    if (!info.ring && (segments.size() != 1 || segments[0] != input)) {  // a directory
+      EVTAPE_ASSIGN_OR_RETURN(info.ring, format::ReadRingState(FileSystem::Default(), input));
+    }
     for (const auto& path : segments) {
       EVTAPE_RETURN_IF_ERROR(CollectSegment(path, force_scan, &info));
     }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "wasmcloud/event_stats.h"
+#include "format/ring_state.h"
 #include "format/segment_reader.h"
 #include "offline/common.h"
 
@@ -50,6 +51,9 @@ struct RecordingInfo {
   ChunkSummary chunks;
   std::vector<format::Gap> gaps;
   IssueLog issues;  // from scanned segments
+  // A ring recorder's directory (format/ring_state.h): what the ring deleted before the first
+  // segment kept. Not a loss and not a gap. Of the first input that has one.
+  std::optional<format::RingState> ring;
 };
 
 // Collects the info of the inputs, in order: recordings (directories or segment files) segment

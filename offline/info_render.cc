@@ -92,6 +92,8 @@ void PrintTable(std::ostream& out, const char* title, std::vector<std::pair<std:
   if (shown < rows.size()) out << "  ... " << rows.size() - shown << " more (--top 0)\n";
 }
 
+void PrintRing(const format::RingState& r, std::ostream& out);
+
 void PrintSummary(const RecordingInfo& info, std::ostream& out) {
   if (info.metadata) {
     const auto& m = *info.metadata;
@@ -118,6 +120,7 @@ void PrintSummary(const RecordingInfo& info, std::ostream& out) {
               << FormatDuration(*info.last_time_ns - *info.first_time_ns) << ")\n";
   }
   out << "Messages:   " << info.frames << "\n";
+  if (info.ring) PrintRing(*info.ring, out);
   if (info.jsonl.empty()) {
     char ratio[32];
     std::snprintf(ratio, sizeof(ratio), "%.2f",
@@ -136,6 +139,18 @@ void PrintSummary(const RecordingInfo& info, std::ostream& out) {
               << FormatBytes(c.raw_bytes / c.count) << " raw on average, stored "
               << FormatBytes(c.min_stored) << " .. " << FormatBytes(c.max_stored) << "\n";
   }
+}
+
+// The ring's deletions: the window, what went and up to when (not a loss, not a gap).
+void PrintRing(const format::RingState& r, std::ostream& out) {
+  out << "Ring:       keeps";
+  if (r.window_ns > 0) out << " the last " << FormatDuration(r.window_ns);
+  if (r.window_ns > 0 && r.window_bytes > 0) out << " and at most";
+  if (r.window_bytes > 0) out << " " << FormatBytes(r.window_bytes);
+  out << "; deleted " << r.deleted_segments << " older segment(s), " << r.deleted_frames
+      << " messages";
+  if (r.deleted_through_ns > 0) out << " received up to " << FormatRfc3339Nanos(r.deleted_through_ns);
+  out << " (the window, not a loss)\n";
 }
 
 void PrintTables(const RecordingInfo& info, size_t top, std::ostream& out) {
@@ -189,6 +204,19 @@ nlohmann::json InfoToJson(const RecordingInfo& info) {
                      : 0.0;
   }
   j["rate"] = RateJson(info.stats.total());
+  if (info.ring) {
+    const format::RingState& r = *info.ring;
+    j["ring"] = {{"window_ns", r.window_ns},
+                 {"window_bytes", r.window_bytes},
+                 {"deleted_segments", r.deleted_segments},
+                 {"deleted_messages", r.deleted_frames},
+                 {"deleted_bytes", r.deleted_bytes},
+                 {"deleted_through_index", r.deleted_through_index},
+                 {"deleted_through_seq", r.deleted_through_seq},
+                 {"deleted_through", r.deleted_through_ns > 0
+                                         ? nlohmann::json(FormatRfc3339Nanos(r.deleted_through_ns))
+                                         : nlohmann::json(nullptr)}};
+  }
   AddTablesJson(info, j);
   if (HasSegments(info)) {
     j["segments_without_stats"] = info.segments_without_stats;

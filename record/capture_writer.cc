@@ -36,6 +36,12 @@ Result<std::unique_ptr<CaptureWriter>> CaptureWriter::Open(FileSystem* fs,
     Compactor* c = w->compactor_.get();
     ro.on_sealed = [c](const std::string& path) { c->Enqueue(path, true); };
   }
+  if (w->options_.ring.enabled()) {  // after compaction is queued, so that it can withdraw
+    ro.on_sealed = [w = w.get(), compact = std::move(ro.on_sealed)](const std::string& path) {
+      if (compact) compact(path);
+      if (w->ring_) (void)w->ring_->OnSealed(path);  // a failure is kept in last_error()
+    };
+  }
   EVTAPE_ASSIGN_OR_RETURN(w->recording_, format::RecordingWriter::Create(fs, std::move(ro)));
   EVTAPE_RETURN_IF_ERROR(w->recording_->Open());
   if (w->compactor_) {
@@ -47,6 +53,11 @@ Result<std::unique_ptr<CaptureWriter>> CaptureWriter::Open(FileSystem* fs,
         if (path.ends_with(format::kSegmentSuffix)) w->compactor_->Enqueue(path, false);
       }
     }
+  }
+  if (w->options_.ring.enabled()) {
+    EVTAPE_ASSIGN_OR_RETURN(w->ring_, Ring::Open(fs, w->recording_->dir(), w->options_.ring,
+                                                 w->compactor_.get(), w->current_path(),
+                                                 [] { return RealtimeNs(); }));
   }
   w->Publish();
   return w;
@@ -169,6 +180,13 @@ void CaptureWriter::Contribute(RecorderStats* s) const {
   s->chunks = published_.chunks;
   s->chunks_stored_behind = published_.chunks_stored_behind;
   s->exact_headers = published_exact_headers_;
+  if (ring_) {
+    const format::RingState r = ring_->state();
+    s->ring = true;
+    s->ring_deleted_segments = r.deleted_segments;
+    s->ring_deleted_messages = r.deleted_frames;
+    s->ring_kept_from_ns = ring_->kept_from_ns();
+  }
 }
 
 }  // namespace evtape::record

@@ -21,6 +21,7 @@
 #include "record/compactor.h"
 #include "record/handoff_queue.h"
 #include "record/pressure_compression.h"
+#include "record/ring.h"
 #include "record/stats.h"
 
 namespace evtape::record {
@@ -38,6 +39,8 @@ struct CaptureWriterOptions {
   // runs found in the directory.
   bool compact = true;
   format::CompactOptions compact_options;
+  // Delete the oldest sealed segments beyond this window (record/ring.h); off by default.
+  RingOptions ring;
   int64_t flush_interval_ns = 200'000'000;
   FsyncPolicy fsync = FsyncPolicy::kSegment;
 };
@@ -62,6 +65,8 @@ class CaptureWriter {
   // compaction did over the whole run.
   CompactorStats FinishCompaction(uint64_t max_raw_bytes);
   void CancelCompaction();
+  // The ring's last failure to delete a segment or write its state (Ok when none).
+  Status ring_error() const { return ring_ ? ring_->last_error() : Status::Ok(); }
 
   // messages, raw/stored bytes (on disk: after compaction), segments, gaps, chunks,
   // exact_headers (a snapshot taken after each batch).
@@ -78,6 +83,7 @@ class CaptureWriter {
   CaptureWriterOptions options_;
   std::shared_ptr<PressureCompression> compression_;
   std::unique_ptr<Compactor> compactor_;  // null when not compacting; outlives recording_
+  std::unique_ptr<Ring> ring_;            // null without a ring; after compactor_ (uses it)
   std::unique_ptr<format::RecordingWriter> recording_;
   std::string scratch_;
   bool exact_headers_ = true;

@@ -81,6 +81,7 @@ void Compactor::Loop() {
     auto [path, own] = std::move(queue_.front());
     queue_.pop_front();
     busy_ = true;
+    current_path_ = path;
     lock.unlock();
     const uint64_t raw = RawBytes(fs_, path);
     lock.lock();
@@ -98,6 +99,13 @@ void Compactor::Loop() {
     busy_ = false;
     cv_.notify_all();
   }
+}
+
+bool Compactor::Withdraw(const std::string& path) {
+  std::lock_guard lock(mu_);
+  if (busy_ && current_path_ == path) return false;
+  std::erase_if(queue_, [&path](const auto& item) { return item.first == path; });
+  return true;
 }
 
 void Compactor::Finish(uint64_t max_raw_bytes) {

@@ -40,6 +40,10 @@ class Compactor {
   // is at most max_raw_bytes is done; cancels the rest. The worker stops afterwards.
   void Finish(uint64_t max_raw_bytes);
   void Cancel() { cancel_ = true; }
+  // For the ring (record/ring.h), before it deletes a sealed segment: takes `path` out of the
+  // queue and returns true, or returns false (the caller keeps the segment for now) when the
+  // worker is compacting it at this moment. Never waits for a compaction.
+  bool Withdraw(const std::string& path);
   CompactorStats stats() const;
 
  private:
@@ -58,6 +62,7 @@ class Compactor {
   bool stop_ = false;              // guarded by mu_
   uint64_t finish_limit_ = UINT64_MAX;  // guarded by mu_: during Finish, the size limit
   uint64_t current_raw_ = 0;            // guarded by mu_: content of the segment in work
+  std::string current_path_;            // guarded by mu_: the segment in work (busy_)
   CompactorStats stats_;           // guarded by mu_
   std::thread thread_;             // last
 };

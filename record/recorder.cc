@@ -150,6 +150,11 @@ Status Recorder::Start(HandoffQueue* queue) {
   wo.flush_interval_ns = options_.flush_interval_ns;
   wo.fsync = options_.fsync;
   wo.compact = options_.compact;
+  wo.ring = options_.ring;
+  if (options_.ring.enabled()) {
+    ro.base.extra["ring"] = {{"window_ns", options_.ring.window_ns},
+                             {"window_bytes", options_.ring.window_bytes}};
+  }
   EVTAPE_ASSIGN_OR_RETURN(writer_, CaptureWriter::Open(fs_, std::move(wo)));
   EVTAPE_ASSIGN_OR_RETURN(int64_t live_ns, subscriber_->Subscribe());
   if (resume.restart_gap) {
@@ -223,6 +228,7 @@ Result<RecorderSummary> Recorder::Run(const std::function<void(const RecorderSta
   if (!start.ok()) return start;
   CompactorStats compaction = writer_->FinishCompaction(options_.compact_wait_bytes);
   if (!compaction.last_error.ok()) Log("compaction failed: " + compaction.last_error.message());
+  if (Status r = writer_->ring_error(); !r.ok()) Log("ring: " + r.message());
   {
     std::lock_guard<std::mutex> lock(mu_);
     compaction_ = compaction;

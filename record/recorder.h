@@ -61,6 +61,9 @@ struct RecorderOptions {
   // work), else left as they are.
   bool compact = true;
   uint64_t compact_wait_bytes = 32ull << 20;
+  // Keep only a rolling window (record/ring.h): the oldest sealed segments beyond it are
+  // deleted. Size the segments with SegmentLimitsForRing first.
+  RingOptions ring;
   std::string tool = kToolName;     // metadata "tool", e.g. "evtape 0.1.0"
   // Statistics stored in each segment footer (e.g. CloudEvent types for `info`); may be empty.
   format::SegmentStatsFactory segment_stats;

@@ -29,6 +29,11 @@ struct RecorderStats {
   uint64_t segments_compacted = 0, segments_left_uncompacted = 0;
   // Delivered again by an overlapping subscription and skipped.
   uint64_t duplicates_skipped = 0;
+  // The ring (record/ring.h, `--ring`): oldest segments deleted on purpose, over all runs on
+  // the directory (not a loss), and the first receive time of the oldest segment kept.
+  bool ring = false;
+  uint64_t ring_deleted_segments = 0, ring_deleted_messages = 0;
+  int64_t ring_kept_from_ns = 0;
   bool connected = true;
   int64_t elapsed_ns = 0;
 };

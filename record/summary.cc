@@ -20,12 +20,21 @@ std::string Printf(const char* fmt, ...) {
 
 unsigned long long U(uint64_t v) { return static_cast<unsigned long long>(v); }
 
+// The ring's part of the status line and summary: what it keeps, what it deleted (not a loss).
+std::string RingText(const RecorderStats& s) {
+  if (!s.ring) return "";
+  return Printf("ring keeps from %s, %llu segment(s) (%llu messages) deleted",
+                s.ring_kept_from_ns > 0 ? FormatRfc3339Nanos(s.ring_kept_from_ns).c_str() : "start",
+                U(s.ring_deleted_segments), U(s.ring_deleted_messages));
+}
+
 }  // namespace
 
 std::string FormatStatusLine(const RecorderStats& s, uint64_t rate) {
-  return Printf("%llu msgs  %llu msg/s  %s raw  %s stored  %llu seg  %llu gaps%s", U(s.messages),
-                U(rate), FormatBytes(s.raw_bytes).c_str(), FormatBytes(s.stored_bytes).c_str(),
-                U(s.segments), U(s.gaps), s.connected ? "" : "  [disconnected]");
+  return Printf("%llu msgs  %llu msg/s  %s raw  %s stored  %llu seg  %llu gaps%s%s%s",
+                U(s.messages), U(rate), FormatBytes(s.raw_bytes).c_str(),
+                FormatBytes(s.stored_bytes).c_str(), U(s.segments), U(s.gaps),
+                s.ring ? "  " : "", RingText(s).c_str(), s.connected ? "" : "  [disconnected]");
 }
 
 std::string FormatSummary(const RecorderSummary& s) {
@@ -64,6 +73,7 @@ std::string FormatSummary(const RecorderSummary& s) {
     }
     out += "\n";
   }
+  if (s.ring) out += "evtape record: " + RingText(s) + " (the window, not a loss)\n";
   if (!s.exact_headers) {
     out += "evtape record: warning: header blocks were rebuilt (unknown nats.c layout): order "
            "and spacing may differ from the wire\n";

@@ -6,6 +6,7 @@
 #include "util/units.h"
 #include "format/recording.h"
 #include "record/recorder.h"
+#include "record/ring.h"
 #include "record/summary.h"
 #include "tools/signals.h"
 #include "wasmcloud/event_stats.h"
@@ -28,13 +29,18 @@ const VerbHelp kHelp = {
     "Stops on --duration, --count, SIGINT or SIGTERM; every stop seals the open segment.\n"
     "Every message that could not be captured becomes a gap record (slow consumer, outage,\n"
     "restart after a crash). A summary is printed to stderr at the end.\n"
+    "Ring (flight recorder): --ring 30m keeps the last 30 minutes, --ring 2GiB the last 2 GiB\n"
+    "on disk, both: whichever bound is reached first. The oldest sealed segments beyond the\n"
+    "window are deleted (shown by `info`, never reported as a loss); segments are sized at a\n"
+    "25th of the window so the ring holds it within about 10%.\n"
     "Exit codes: 0 nothing lost, 3 gaps recorded, 1 failure (cannot connect, disk full),\n"
     "2 usage error.",
     "  evtape record                                  # lattice 'default', ./recording-<time>\n"
     "  evtape record --lattice prod -o incident-42 --duration 10m\n"
     "  evtape record --subject 'orders.>' --subject 'audit.*' --count 100000\n"
     "  evtape record -s nats://nats.internal:4222 --creds user.creds --retry-connect\n"
-    "  evtape record --fsync interval --flush-interval 50ms -o /data/rec",
+    "  evtape record --fsync interval --flush-interval 50ms -o /data/rec\n"
+    "  evtape record --ring 30m --ring 2GiB -o /var/lib/evtape/ring",
 };
 
 po::options_description RecordOptions() {
@@ -64,6 +70,9 @@ po::options_description RecordOptions() {
       ("no-compact", po::bool_switch(),
        "do not rewrite sealed segments in big, strongly compressed chunks (by default done in "
        "the background at the lowest CPU priority, and for the last segment when stopping)")
+      ("ring", po::value<std::vector<std::string>>()->value_name("WINDOW"),
+       "keep only the most recent WINDOW: a duration (30m) or a size ending in B (2GiB); "
+       "give it twice for both; older sealed segments are deleted")
       ("io", po::value<std::string>()->value_name("MODE"),
        "direct (default: write segments around the page cache where the file system allows it, "
        "far less CPU per byte) | buffered (ordinary writes through the page cache)");
@@ -89,6 +98,18 @@ std::optional<std::string> ParseOptions(const po::variables_map& vm, record::Rec
       .Choice("io", {"direct", "buffered"}, &io)
       .Choice("fsync", {"never", "segment", "interval"}, &fsync);
   if (!f.ok()) return f.status().message();
+  if (vm.count("ring")) {
+    for (const auto& w : vm["ring"].as<std::vector<std::string>>()) {
+      if (!record::AddRingWindow(w, &o->ring)) {
+        return "--ring: '" + w + "' is not a duration (30m) or a size ending in B (2GiB), or "
+               "repeats a kind";
+      }
+    }
+    Status s = record::SegmentLimitsForRing(o->ring, f.Has("max-segment-size"),
+                                            f.Has("max-segment-duration"), &o->max_segment_bytes,
+                                            &o->max_segment_duration_ns);
+    if (!s.ok()) return s.message();
+  }
   o->direct_io = io == 0;
   o->compact = !f.Switch("no-compact");
   o->fsync = static_cast<record::FsyncPolicy>(fsync);
