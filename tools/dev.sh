@@ -19,10 +19,12 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(cmake make g++ pkg-config libnats-dev nats-server nlohmann-json3-dev libzstd-dev
           libboost-program-options-dev catch2
-          zlib1g-dev dpkg-dev zsh chromium nodejs npm)
+          zlib1g-dev dpkg-dev zsh chromium)
 # dpkg-dev: the .deb's dependencies; zsh: its completion is tested; chromium: the HTML report
-# is tested in headless Chromium (about 40 s to install on a fresh machine, measured); nodejs,
-# npm: the MCAP export is read back by @mcap/core (npm, test-only, fetched by the test).
+# is tested in headless Chromium (about 40 s to install on a fresh machine, measured). Node.js
+# and npm read the MCAP export back with @mcap/core (npm, test-only, fetched by the test):
+# installed from Debian only when missing, since a machine's own Node.js (e.g. NodeSource's,
+# which bundles npm) conflicts with Debian's npm package.
 FUZZ_PACKAGES=(clang libclang-rt-14-dev)  # clang 14 and its libFuzzer/sanitizer runtimes
 JOBS=$(nproc 2>/dev/null || echo 2)
 
@@ -31,6 +33,7 @@ install_deps() {  # [EXTRA_PACKAGES...]
   for p in "${PACKAGES[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
+  command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
   ((${#missing[@]} == 0)) && return 0
   echo "dev.sh: installing ${missing[*]}" >&2
   local sudo=""
