@@ -43,8 +43,16 @@ TEST_CASE("cluster: R3 capture survives its leader's death, and the drain has ev
     if (i == kill_at) cluster.Kill(leader);
     REQUIRE(js_test::PublishAcked(*s, "wasmbus.evt.prod.e", i, js_test::Tag("event-", i)));
   }
-  r = RunEvtape({"capture", "status", "--lattice", "prod", "--json", "-s", cluster.url(survivor)});
-  REQUIRE(r.exit_code == 0);
+  // The stream elects a new leader after the kill; until it has, status cannot answer.
+  const bool answered = testutil::WaitUntil(
+      [&] {
+        r = RunEvtape({"capture", "status", "--lattice", "prod", "--json", "-s",
+                       cluster.url(survivor)});
+        return r.exit_code == 0;
+      },
+      std::chrono::seconds(30));
+  INFO(r.err);
+  REQUIRE(answered);
   st = nlohmann::json::parse(r.out);
   CHECK(st["leader"] != js_test::Tag("n", leader + 1));
   CHECK(st["messages"] == n);
